@@ -1,0 +1,442 @@
+using System.Text.Json;
+using LlmSizer.Errors;
+using LlmSizer.Models;
+using LlmSizer.Serialization;
+
+namespace LlmSizer.Formats.HuggingFace;
+
+/// <summary>
+/// Turns a Hugging Face <c>config.json</c> into a <see cref="ModelSpec"/>, dispatching on <c>model_type</c>.
+/// Field names and per-family defaults follow the transformers configuration classes (docs/METHOD.md).
+/// </summary>
+public static class HuggingFaceConfigReader
+{
+    /// <summary>The <c>model_type</c> values this reader understands.</summary>
+    public static IReadOnlyList<string> SupportedModelTypes { get; } =
+    [
+        "llama", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "gemma", "gemma2", "gemma3",
+        "gemma3_text", "phi3", "gpt2", "gptj", "gpt_neox", "falcon", "opt", "bloom", "olmo", "olmo2",
+        "deepseek_v2", "deepseek_v3", "gpt_oss",
+    ];
+
+    /// <summary>Largest config.json accepted; real ones are a few KB.</summary>
+    public const long MaxConfigBytes = 4 * 1024 * 1024;
+
+    /// <summary>Reads <paramref name="path"/> (a config.json file, or a folder holding one).</summary>
+    public static HuggingFaceConfig ReadFile(string path)
+    {
+        if (Directory.Exists(path))
+            path = Path.Combine(path, "config.json");
+        var info = new FileInfo(path);
+        if (!info.Exists)
+            throw new InputException(path, "file", "expected a config.json file, found nothing at this path");
+        if (info.Length > MaxConfigBytes)
+            throw new InputException(path, "file", $"expected a config.json of at most {MaxConfigBytes} bytes, found {info.Length} bytes");
+        return Parse(File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>Parses config.json bytes; <paramref name="sourceName"/> names the source in errors.</summary>
+    public static HuggingFaceConfig Parse(ReadOnlySpan<byte> json, string sourceName)
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(json.ToArray(), new JsonDocumentOptions { MaxDepth = 64 });
+        }
+        catch (JsonException e)
+        {
+            throw new InputException(sourceName, $"line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}",
+                "expected valid JSON, found a syntax error");
+        }
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                throw new InputException(sourceName, "root", "expected a JSON object");
+            try
+            {
+                var notes = new List<string>();
+                var root = new JsonFields(doc.RootElement);
+                var spec = Read(root, notes);
+                ModelSpecValidator.Validate(spec);
+                _ = ParameterCounter.Count(spec); // surfaces overflow from absurd but individually valid sizes
+                return new HuggingFaceConfig(spec, root.String("torch_dtype") ?? root.String("dtype"), notes);
+            }
+            catch (ModelSpecException e)
+            {
+                throw new InputException(sourceName, $"field '{e.Field}'", e.Problem);
+            }
+            catch (OverflowException)
+            {
+                throw new InputException(sourceName, "sizes", "expected sizes whose parameter count fits in 64 bits, found an overflow");
+            }
+        }
+    }
+
+    private static ModelSpec Read(JsonFields c, List<string> notes)
+    {
+        string type = c.String("model_type")
+            ?? throw new ModelSpecException("model_type", $"required field is missing; supported: {string.Join(", ", SupportedModelTypes)}");
+        return type switch
+        {
+            "llama" => Llama(c, type),
+            "mistral" => Llama(c, type) with { SlidingWindow = Window(c, 0) },
+            "mixtral" => Mixtral(c),
+            "qwen2" => Qwen(c, type, notes, qkvBias: true, qkNorm: false),
+            "qwen3" => Qwen(c, type, notes, qkvBias: c.Bool("attention_bias", false), qkNorm: true),
+            "qwen2_moe" => QwenMoe(c, type, notes, shared: true, qkNorm: false),
+            "qwen3_moe" => QwenMoe(c, type, notes, shared: false, qkNorm: true),
+            "gemma" => Gemma(c, type),
+            "gemma2" => Gemma(c, type) with { NormsPerLayer = 4, SlidingWindow = Window(c, 2) },
+            "gemma3_text" => Gemma3Text(c, notes),
+            "gemma3" => Gemma3(c, notes),
+            "phi3" => Llama(c, type, tiedDefault: false) with { SlidingWindow = null },
+            "gpt2" => Gpt2(c),
+            "gptj" => GptJ(c),
+            "gpt_neox" => GptNeoX(c),
+            "falcon" => Falcon(c),
+            "opt" => Opt(c),
+            "bloom" => Bloom(c),
+            "olmo" => Llama(c, type) with { Norm = NormKind.NonParametric },
+            "olmo2" => Llama(c, type) with { QkNorm = QkNormKind.FullWidth },
+            "deepseek_v2" or "deepseek_v3" => DeepSeek(c, type),
+            "gpt_oss" => GptOss(c, notes),
+            _ => throw new ModelSpecException("model_type",
+                $"expected one of {string.Join(", ", SupportedModelTypes)}, found \"{type}\""),
+        };
+    }
+
+    /// <summary>The Llama layout most families share: RMSNorm, rotary, gated MLP, optional GQA.</summary>
+    private static ModelSpec Llama(JsonFields c, string type, bool tiedDefault = false)
+    {
+        bool attentionBias = c.Bool("attention_bias", false);
+        int heads = c.Int("num_attention_heads");
+        return new ModelSpec
+        {
+            Architecture = type,
+            VocabSize = c.Long("vocab_size"),
+            HiddenSize = c.Int("hidden_size"),
+            Layers = c.Int("num_hidden_layers"),
+            AttentionHeads = heads,
+            KeyValueHeads = c.OptionalInt("num_key_value_heads") ?? heads,
+            HeadDim = c.OptionalInt("head_dim"),
+            FfnSize = c.Long("intermediate_size"),
+            Activation = c.String("hidden_act") ?? c.String("hidden_activation") ?? "silu",
+            Biases = new BiasSpec { Qkv = attentionBias, AttentionOutput = attentionBias, Mlp = c.Bool("mlp_bias", false) },
+            TiedEmbeddings = c.Bool("tie_word_embeddings", tiedDefault),
+            MaxContextTokens = c.Int("max_position_embeddings", 0, 0),
+        };
+    }
+
+    private static SlidingWindowSpec? Window(JsonFields c, int globalPeriod) =>
+        c.OptionalInt("sliding_window") is { } w ? new SlidingWindowSpec { WindowTokens = w, GlobalLayerPeriod = globalPeriod } : null;
+
+    private static ModelSpec Mixtral(JsonFields c) => Llama(c, "mixtral") with
+    {
+        SlidingWindow = Window(c, 0),
+        Moe = new MoeSpec
+        {
+            RoutedExperts = c.Int("num_local_experts"),
+            ExpertsPerToken = c.Int("num_experts_per_tok"),
+            ExpertFfnSize = c.Long("intermediate_size"),
+        },
+    };
+
+    private static ModelSpec Qwen(JsonFields c, string type, List<string> notes, bool qkvBias, bool qkNorm) =>
+        Llama(c, type) with
+        {
+            Biases = new BiasSpec { Qkv = qkvBias, AttentionOutput = qkNorm && qkvBias },
+            QkNorm = qkNorm ? QkNormKind.PerHead : QkNormKind.None,
+            SlidingWindow = QwenWindow(c, notes),
+        };
+
+    /// <summary>Qwen configs carry a sliding_window that only applies when use_sliding_window is true, and then only from max_window_layers on.</summary>
+    private static SlidingWindowSpec? QwenWindow(JsonFields c, List<string> notes)
+    {
+        if (!c.Bool("use_sliding_window", false))
+            return null;
+        int layers = c.Int("num_hidden_layers");
+        int from = c.Int("max_window_layers", layers, 0);
+        if (from >= layers)
+            return null;
+        if (from > 0)
+            notes.Add($"sliding window applies from layer {from} on; treated as applying to every layer");
+        return Window(c, 0);
+    }
+
+    private static ModelSpec QwenMoe(JsonFields c, string type, List<string> notes, bool shared, bool qkNorm)
+    {
+        long sharedFfn = shared ? c.Long("shared_expert_intermediate_size", 0, 0) : 0;
+        return Qwen(c, type, notes, qkvBias: !qkNorm || c.Bool("attention_bias", false), qkNorm) with
+        {
+            FfnSize = c.Long("intermediate_size", 0, 0),
+            Moe = new MoeSpec
+            {
+                RoutedExperts = c.Int("num_experts"),
+                ExpertsPerToken = c.Int("num_experts_per_tok"),
+                ExpertFfnSize = c.Long("moe_intermediate_size"),
+                SharedExperts = sharedFfn > 0 ? 1 : 0,
+                SharedExpertFfnSize = sharedFfn > 0 ? sharedFfn : null,
+                SharedExpertGate = sharedFfn > 0,
+                LayerStep = c.Int("decoder_sparse_step", 1),
+                DenseLayers = c.IntArray("mlp_only_layers", ModelSpecValidator.MaxLayers) is { Length: > 0 } dense ? dense : null,
+            },
+        };
+    }
+
+    private static ModelSpec Gemma(JsonFields c, string type) => Llama(c, type, tiedDefault: true) with
+    {
+        Activation = c.String("hidden_activation") ?? c.String("hidden_act") ?? "gelu_pytorch_tanh",
+    };
+
+    /// <summary>
+    /// gemma3_text defaults from transformers' Gemma3TextConfig: multimodal checkpoints' text_config
+    /// leaves out fields that equal them (gemma-3-4b omits vocab_size and head_dim, for instance).
+    /// </summary>
+    private static ModelSpec Gemma3Text(JsonFields c, List<string> notes)
+    {
+        int heads = c.Int("num_attention_heads", 8);
+        return new ModelSpec
+        {
+            Architecture = "gemma3_text",
+            VocabSize = c.Long("vocab_size", 262_208),
+            HiddenSize = c.Int("hidden_size", 2304),
+            Layers = c.Int("num_hidden_layers", 26),
+            AttentionHeads = heads,
+            KeyValueHeads = c.Int("num_key_value_heads", 4),
+            HeadDim = c.Int("head_dim", 256),
+            FfnSize = c.Long("intermediate_size", 9216),
+            Activation = c.String("hidden_activation") ?? "gelu_pytorch_tanh",
+            Biases = c.Bool("attention_bias", false) ? new BiasSpec { Qkv = true, AttentionOutput = true } : BiasSpec.None,
+            NormsPerLayer = 4,
+            QkNorm = QkNormKind.PerHead,
+            TiedEmbeddings = c.Bool("tie_word_embeddings", true),
+            MaxContextTokens = c.Int("max_position_embeddings", 131_072, 0),
+            SlidingWindow = new SlidingWindowSpec
+            {
+                WindowTokens = c.Int("sliding_window", 4096),
+                GlobalLayerPeriod = LayerTypesPeriod(c, notes) ?? c.Int("sliding_window_pattern", 6, 0),
+            },
+        };
+    }
+
+    private static ModelSpec Gemma3(JsonFields c, List<string> notes)
+    {
+        var text = c.Object("text_config") ?? throw new ModelSpecException("text_config", "required object is missing");
+        notes.Add("multimodal checkpoint: the text model is counted; the vision tower and projector are not");
+        var spec = Gemma3Text(text, notes);
+        return c.Has("tie_word_embeddings") ? spec with { TiedEmbeddings = c.Bool("tie_word_embeddings", true) } : spec;
+    }
+
+    /// <summary>Derives the global-layer period from a <c>layer_types</c> list; null when the list is absent.</summary>
+    private static int? LayerTypesPeriod(JsonFields c, List<string> notes)
+    {
+        var types = c.StringArray("layer_types");
+        if (types is null || types.Count == 0)
+            return null;
+        var global = types.Select((t, i) => (t, i)).Where(x => x.t != "sliding_attention").Select(x => x.i).ToList();
+        if (global.Count == 0)
+            return 0;
+        int period = global[0] + 1;
+        bool regular = Enumerable.Range(0, types.Count).All(i => (types[i] != "sliding_attention") == ((i + 1) % period == 0));
+        if (!regular)
+            notes.Add($"{c.Name("layer_types")} is irregular; modelled as one global layer every {period}");
+        return period;
+    }
+
+    private static ModelSpec Gpt2(JsonFields c)
+    {
+        int hidden = c.Int("n_embd");
+        int positions = c.Int("n_positions", 1024);
+        return new ModelSpec
+        {
+            Architecture = "gpt2",
+            VocabSize = c.Long("vocab_size"),
+            HiddenSize = hidden,
+            Layers = c.Int("n_layer"),
+            AttentionHeads = c.Int("n_head"),
+            FfnSize = c.Long("n_inner", 4L * hidden),
+            Mlp = MlpKind.Plain,
+            Activation = c.String("activation_function") ?? "gelu_new",
+            Biases = BiasSpec.AllButLmHead,
+            Norm = NormKind.LayerNorm,
+            TiedEmbeddings = c.Bool("tie_word_embeddings", true),
+            Positions = PositionEncoding.Learned,
+            LearnedPositions = positions,
+            MaxContextTokens = positions,
+        };
+    }
+
+    private static ModelSpec GptJ(JsonFields c)
+    {
+        int hidden = c.Int("n_embd");
+        return new ModelSpec
+        {
+            Architecture = "gptj",
+            VocabSize = c.Long("vocab_size"),
+            HiddenSize = hidden,
+            Layers = c.Int("n_layer"),
+            AttentionHeads = c.Int("n_head"),
+            FfnSize = c.Long("n_inner", 4L * hidden),
+            Mlp = MlpKind.Plain,
+            Activation = c.String("activation_function") ?? "gelu_new",
+            Biases = new BiasSpec { Mlp = true, LmHead = true },
+            Norm = NormKind.LayerNorm,
+            NormsPerLayer = 1,
+            ParallelBlocks = true,
+            TiedEmbeddings = c.Bool("tie_word_embeddings", false),
+            MaxContextTokens = c.Int("n_positions", 2048),
+        };
+    }
+
+    private static ModelSpec GptNeoX(JsonFields c)
+    {
+        bool bias = c.Bool("attention_bias", true);
+        return Llama(c, "gpt_neox") with
+        {
+            Mlp = MlpKind.Plain,
+            Activation = c.String("hidden_act") ?? "gelu",
+            Biases = new BiasSpec { Qkv = bias, AttentionOutput = bias, Mlp = true },
+            Norm = NormKind.LayerNorm,
+            ParallelBlocks = c.Bool("use_parallel_residual", true),
+        };
+    }
+
+    private static ModelSpec Falcon(JsonFields c)
+    {
+        int hidden = c.Int("hidden_size");
+        int heads = c.Int("num_attention_heads");
+        bool newArch = c.Bool("new_decoder_architecture", false);
+        bool parallel = c.Bool("parallel_attn", true);
+        bool bias = c.Bool("bias", false);
+        int kvHeads = newArch ? c.Int("num_kv_heads", heads) : c.Bool("multi_query", true) ? 1 : heads;
+        return new ModelSpec
+        {
+            Architecture = "falcon",
+            VocabSize = c.Long("vocab_size"),
+            HiddenSize = hidden,
+            Layers = c.Int("num_hidden_layers"),
+            AttentionHeads = heads,
+            KeyValueHeads = kvHeads,
+            HeadDim = c.OptionalInt("head_dim"),
+            FfnSize = c.Long("ffn_hidden_size", 4L * hidden),
+            Mlp = MlpKind.Plain,
+            Activation = c.String("activation") ?? "gelu",
+            Biases = bias ? BiasSpec.AllButLmHead : BiasSpec.None,
+            Norm = NormKind.LayerNorm,
+            // New-architecture Falcon (40B, 180B) has separate ln_attn and ln_mlp unless num_ln_in_parallel_attn says 1.
+            NormsPerLayer = newArch ? c.Int("num_ln_in_parallel_attn", 2, 1, 2) : parallel ? 1 : 2,
+            ParallelBlocks = newArch || parallel,
+            TiedEmbeddings = c.Bool("tie_word_embeddings", true),
+            Positions = c.Bool("alibi", false) ? PositionEncoding.Alibi : PositionEncoding.Rotary,
+            MaxContextTokens = c.Int("max_position_embeddings", 2048, 0),
+        };
+    }
+
+    private static ModelSpec Opt(JsonFields c)
+    {
+        int hidden = c.Int("hidden_size");
+        int? proj = c.OptionalInt("word_embed_proj_dim");
+        int maxPositions = c.Int("max_position_embeddings");
+        bool bias = c.Bool("enable_bias", true);
+        bool affine = c.Bool("layer_norm_elementwise_affine", true);
+        return new ModelSpec
+        {
+            Architecture = "opt",
+            VocabSize = c.Long("vocab_size"),
+            HiddenSize = hidden,
+            Layers = c.Int("num_hidden_layers"),
+            AttentionHeads = c.Int("num_attention_heads"),
+            FfnSize = c.Long("ffn_dim"),
+            Mlp = MlpKind.Plain,
+            Activation = c.String("activation_function") ?? "relu",
+            Biases = bias ? BiasSpec.AllButLmHead : BiasSpec.None,
+            Norm = affine ? NormKind.LayerNorm : NormKind.NonParametric,
+            // OPT-350m (post-norm) has no final layer norm.
+            FinalNorm = c.Bool("do_layer_norm_before", true),
+            TiedEmbeddings = c.Bool("tie_word_embeddings", true),
+            Positions = PositionEncoding.Learned,
+            // OPT's learned position table has two extra rows (an offset kept from fairseq).
+            LearnedPositions = maxPositions + 2,
+            EmbeddingProjectionSize = proj is { } p && p != hidden ? p : null,
+            MaxContextTokens = maxPositions,
+        };
+    }
+
+    private static ModelSpec Bloom(JsonFields c)
+    {
+        int hidden = c.Has("hidden_size") ? c.Int("hidden_size") : c.Int("n_embed");
+        return new ModelSpec
+        {
+            Architecture = "bloom",
+            VocabSize = c.Long("vocab_size"),
+            HiddenSize = hidden,
+            Layers = c.Int("n_layer"),
+            AttentionHeads = c.Int("n_head"),
+            FfnSize = 4L * hidden,
+            Mlp = MlpKind.Plain,
+            Activation = "gelu",
+            Biases = BiasSpec.AllButLmHead,
+            Norm = NormKind.LayerNorm,
+            EmbeddingNorm = true,
+            TiedEmbeddings = c.Bool("tie_word_embeddings", true),
+            Positions = PositionEncoding.Alibi,
+            MaxContextTokens = c.Int("seq_length", 2048, 0),
+        };
+    }
+
+    private static ModelSpec DeepSeek(JsonFields c, string type)
+    {
+        int layers = c.Int("num_hidden_layers");
+        int firstDense = c.Int("first_k_dense_replace", 0, 0);
+        int frequency = c.Int("moe_layer_freq", 1);
+        // DeepSeek puts an MoE layer at i >= first_k_dense_replace when i % moe_layer_freq == 0.
+        int[]? dense = frequency == 1 ? null
+            : Enumerable.Range(firstDense, Math.Max(0, layers - firstDense)).Where(i => i % frequency != 0).ToArray();
+        bool hasExperts = c.Has("n_routed_experts");
+        return Llama(c, type) with
+        {
+            KeyValueHeads = null,
+            HeadDim = null,
+            Mla = new MlaSpec
+            {
+                QLoraRank = c.OptionalInt("q_lora_rank"),
+                KvLoraRank = c.Int("kv_lora_rank"),
+                QkNopeHeadDim = c.Int("qk_nope_head_dim"),
+                QkRopeHeadDim = c.Int("qk_rope_head_dim", null, 0),
+                VHeadDim = c.Int("v_head_dim"),
+            },
+            Moe = !hasExperts ? null : new MoeSpec
+            {
+                RoutedExperts = c.Int("n_routed_experts"),
+                ExpertsPerToken = c.Int("num_experts_per_tok"),
+                ExpertFfnSize = c.Long("moe_intermediate_size"),
+                SharedExperts = c.Int("n_shared_experts", 0, 0),
+                FirstDenseLayers = firstDense,
+                DenseLayers = dense,
+                RouterScoreCorrectionBias = c.String("topk_method") == "noaux_tc",
+            },
+            MultiTokenPredictionLayers = c.Int("num_nextn_predict_layers", 0, 0),
+        };
+    }
+
+    private static ModelSpec GptOss(JsonFields c, List<string> notes)
+    {
+        int heads = c.Int("num_attention_heads");
+        return Llama(c, "gpt_oss") with
+        {
+            Biases = new BiasSpec { Qkv = true, AttentionOutput = true, Mlp = true },
+            AttentionSinks = true,
+            Moe = new MoeSpec
+            {
+                RoutedExperts = c.Int("num_local_experts"),
+                ExpertsPerToken = c.Has("num_experts_per_tok") ? c.Int("num_experts_per_tok") : c.Int("experts_per_token"),
+                ExpertFfnSize = c.Long("intermediate_size"),
+                RouterBias = true,
+            },
+            SlidingWindow = c.OptionalInt("sliding_window") is { } w
+                ? new SlidingWindowSpec { WindowTokens = w, GlobalLayerPeriod = LayerTypesPeriod(c, notes) ?? 2 }
+                : null,
+            KeyValueHeads = c.OptionalInt("num_key_value_heads") ?? heads,
+        };
+    }
+}

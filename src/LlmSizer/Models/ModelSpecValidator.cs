@@ -1,0 +1,75 @@
+namespace LlmSizer.Models;
+
+/// <summary>
+/// Rejects architectures that cannot exist: non-positive sizes, heads that do not divide the hidden size,
+/// and values beyond generous caps (so that a typo such as 10^15 layers is an error, not an overflow).
+/// </summary>
+public static class ModelSpecValidator
+{
+    public const long MaxVocab = 100_000_000;
+    public const int MaxHidden = 1 << 20;
+    public const int MaxLayers = 10_000;
+    public const int MaxHeads = 1 << 16;
+    public const long MaxFfn = 1L << 26;
+    public const int MaxExperts = 1 << 16;
+
+    public static void Validate(ModelSpec spec)
+    {
+        Range("vocab_size", spec.VocabSize, 1, MaxVocab);
+        Range("hidden_size", spec.HiddenSize, 1, MaxHidden);
+        Range("num_hidden_layers", spec.Layers, 1, MaxLayers);
+        Range("num_attention_heads", spec.AttentionHeads, 1, MaxHeads);
+        Range("intermediate_size", spec.FfnSize, spec.Moe is null ? 1 : 0, MaxFfn);
+        Range("num_key_value_heads", spec.EffectiveKeyValueHeads, 1, spec.AttentionHeads);
+        if (spec.AttentionHeads % spec.EffectiveKeyValueHeads != 0)
+            throw new ModelSpecException("num_key_value_heads",
+                $"expected a divisor of num_attention_heads ({spec.AttentionHeads}), found {spec.EffectiveKeyValueHeads}");
+        if (spec.HeadDim is { } hd)
+            Range("head_dim", hd, 1, MaxHidden);
+        else if (spec.Mla is null && spec.HiddenSize % spec.AttentionHeads != 0)
+            throw new ModelSpecException("num_attention_heads",
+                $"expected a divisor of hidden_size ({spec.HiddenSize}) since no head_dim is given, found {spec.AttentionHeads}");
+        Range("norms per layer", spec.NormsPerLayer, 0, 8);
+        Range("max_position_embeddings", spec.MaxContextTokens, 0, int.MaxValue);
+        Range("learned positions", spec.LearnedPositions, 0, 100_000_000);
+        if (spec.EmbeddingProjectionSize is { } proj)
+            Range("word_embed_proj_dim", proj, 1, MaxHidden);
+        Range("num_nextn_predict_layers", spec.MultiTokenPredictionLayers, 0, 64);
+
+        if (spec.Moe is { } moe)
+        {
+            Range("num_experts", moe.RoutedExperts, 1, MaxExperts);
+            Range("num_experts_per_tok", moe.ExpertsPerToken, 1, moe.RoutedExperts);
+            Range("moe_intermediate_size", moe.ExpertFfnSize, 1, MaxFfn);
+            Range("n_shared_experts", moe.SharedExperts, 0, MaxExperts);
+            if (moe.SharedExpertFfnSize is { } s)
+                Range("shared_expert_intermediate_size", s, 1, MaxFfn);
+            Range("first_k_dense_replace", moe.FirstDenseLayers, 0, spec.Layers);
+            Range("decoder_sparse_step", moe.LayerStep, 1, spec.Layers);
+            if (spec.FfnSize == 0 && Enumerable.Range(0, spec.Layers).Any(l => !moe.IsMoeLayer(l)))
+                throw new ModelSpecException("intermediate_size", "expected a positive size for the dense layers, found 0");
+        }
+        if (spec.Mla is { } mla)
+        {
+            if (mla.QLoraRank is { } qr)
+                Range("q_lora_rank", qr, 1, MaxHidden);
+            Range("kv_lora_rank", mla.KvLoraRank, 1, MaxHidden);
+            Range("qk_nope_head_dim", mla.QkNopeHeadDim, 0, MaxHidden);
+            Range("qk_rope_head_dim", mla.QkRopeHeadDim, 0, MaxHidden);
+            Range("v_head_dim", mla.VHeadDim, 1, MaxHidden);
+        }
+        if (spec.SlidingWindow is { } w)
+        {
+            Range("sliding_window", w.WindowTokens, 1, int.MaxValue);
+            Range("sliding window global-layer period", w.GlobalLayerPeriod, 0, spec.Layers);
+        }
+    }
+
+    private static void Range(string field, long value, long min, long max)
+    {
+        if (value < min || value > max)
+            throw new ModelSpecException(field, min == 1 && value <= 0
+                ? $"expected a positive integer, found {value}"
+                : $"expected an integer from {min} to {max}, found {value}");
+    }
+}

@@ -1,0 +1,202 @@
+namespace LlmSizer.Models;
+
+/// <summary>
+/// Counts every stored parameter of a <see cref="ModelSpec"/>, tensor group by tensor group.
+/// Each stored weight counts once (tied embeddings once); buffers such as rotary <c>inv_freq</c> are not parameters.
+/// </summary>
+public static class ParameterCounter
+{
+    public static ParameterCount Count(ModelSpec spec)
+    {
+        ModelSpecValidator.Validate(spec);
+        var main = new List<ParameterComponent>();
+        long h = spec.HiddenSize;
+        long embedWidth = spec.EmbeddingProjectionSize ?? h;
+
+        main.Add(Dense("embedding.tokens", ParameterCategory.Embedding, 1, spec.VocabSize * embedWidth,
+            $"vocab × width = {spec.VocabSize} × {embedWidth}"));
+        if (spec.Positions == PositionEncoding.Learned && spec.LearnedPositions > 0)
+            main.Add(Dense("embedding.positions", ParameterCategory.Embedding, 1, spec.LearnedPositions * h,
+                $"positions × hidden = {spec.LearnedPositions} × {h}"));
+        if (spec.EmbeddingProjectionSize is { } proj)
+        {
+            main.Add(Dense("embedding.project_in", ParameterCategory.Other, 1, proj * h, $"{proj} × {h}"));
+            main.Add(Dense("embedding.project_out", ParameterCategory.Other, 1, h * proj, $"{h} × {proj}"));
+        }
+        if (spec.EmbeddingNorm)
+            AddNorm(main, spec, "embedding.norm", 1, h);
+
+        int moeLayers = Enumerable.Range(0, spec.Layers).Count(spec.IsMoeLayer);
+        AddDecoderLayers(main, spec, "layers", spec.Layers, spec.Layers - moeLayers, moeLayers);
+
+        if (spec.FinalNorm)
+            AddNorm(main, spec, "final_norm", 1, h);
+        if (!spec.TiedEmbeddings)
+            main.Add(Dense("lm_head", ParameterCategory.LmHead, 1, spec.VocabSize * embedWidth,
+                $"vocab × width = {spec.VocabSize} × {embedWidth}"));
+        if (spec.Biases.LmHead)
+            main.Add(Dense("lm_head.bias", ParameterCategory.LmHead, 1, spec.VocabSize, $"vocab = {spec.VocabSize}"));
+
+        return new ParameterCount(main.Where(c => c.Total > 0).ToList(), CountMultiTokenPrediction(spec));
+    }
+
+    /// <summary>
+    /// DeepSeek-V3's MTP module as its checkpoint stores it: a full MoE decoder layer, the enorm/hnorm pair,
+    /// the 2h→h projection, the shared-head norm, and its own copies of the embedding and output matrices.
+    /// </summary>
+    private static List<ParameterComponent> CountMultiTokenPrediction(ModelSpec spec)
+    {
+        var apart = new List<ParameterComponent>();
+        int n = spec.MultiTokenPredictionLayers;
+        if (n <= 0)
+            return apart;
+        long h = spec.HiddenSize;
+        bool moe = spec.Moe is not null;
+        AddDecoderLayers(apart, spec, "mtp.layer", n, moe ? 0 : n, moe ? n : 0);
+        AddNorm(apart, spec, "mtp.enorm_hnorm", n, 2 * h, $"enorm + hnorm, 2 × hidden {h}");
+        apart.Add(Dense("mtp.eh_proj", ParameterCategory.Other, n, 2 * h * h, $"2·hidden × hidden = {2 * h} × {h}"));
+        AddNorm(apart, spec, "mtp.shared_head.norm", n, h);
+        apart.Add(Dense("mtp.embedding_copy", ParameterCategory.Embedding, n, spec.VocabSize * h, $"vocab × hidden = {spec.VocabSize} × {h}"));
+        apart.Add(Dense("mtp.shared_head.head", ParameterCategory.LmHead, n, spec.VocabSize * h, $"vocab × hidden = {spec.VocabSize} × {h}"));
+        return apart;
+    }
+
+    private static void AddDecoderLayers(List<ParameterComponent> into, ModelSpec spec, string prefix, int layers, int denseLayers, int moeLayers)
+    {
+        if (spec.Mla is { } mla)
+            AddLatentAttention(into, spec, mla, prefix, layers);
+        else
+            AddAttention(into, spec, prefix, layers);
+
+        AddNorm(into, spec, $"{prefix}.norms", layers, spec.NormsPerLayer * (long)spec.HiddenSize,
+            $"{spec.NormsPerLayer} norms × hidden {spec.HiddenSize}");
+
+        if (denseLayers > 0)
+            AddMlp(into, spec, $"{prefix}.mlp", denseLayers, spec.FfnSize);
+        if (moeLayers > 0 && spec.Moe is { } moe)
+            AddExperts(into, spec, moe, $"{prefix}.moe", moeLayers);
+    }
+
+    private static void AddAttention(List<ParameterComponent> into, ModelSpec spec, string prefix, int layers)
+    {
+        long h = spec.HiddenSize, hd = spec.EffectiveHeadDim;
+        long qWidth = spec.AttentionHeads * hd, kvWidth = spec.EffectiveKeyValueHeads * hd;
+        bool qkvBias = spec.Biases.Qkv;
+        into.Add(Linear($"{prefix}.attention.q", ParameterCategory.Attention, layers, h, qWidth, qkvBias,
+            $"heads {spec.AttentionHeads} × head_dim {hd}"));
+        into.Add(Linear($"{prefix}.attention.k", ParameterCategory.Attention, layers, h, kvWidth, qkvBias,
+            $"kv_heads {spec.EffectiveKeyValueHeads} × head_dim {hd}"));
+        into.Add(Linear($"{prefix}.attention.v", ParameterCategory.Attention, layers, h, kvWidth, qkvBias,
+            $"kv_heads {spec.EffectiveKeyValueHeads} × head_dim {hd}"));
+        into.Add(Linear($"{prefix}.attention.o", ParameterCategory.Attention, layers, qWidth, h, spec.Biases.AttentionOutput, null));
+
+        switch (spec.QkNorm)
+        {
+            case QkNormKind.PerHead:
+                AddNorm(into, spec, $"{prefix}.attention.qk_norm", layers, 2 * hd, $"q and k norms × head_dim {hd}", ParameterCategory.Attention);
+                break;
+            case QkNormKind.FullWidth:
+                AddNorm(into, spec, $"{prefix}.attention.qk_norm", layers, qWidth + kvWidth, $"q width {qWidth} + k width {kvWidth}", ParameterCategory.Attention);
+                break;
+        }
+        if (spec.AttentionSinks)
+            into.Add(Dense($"{prefix}.attention.sinks", ParameterCategory.Attention, layers, spec.AttentionHeads, $"heads = {spec.AttentionHeads}"));
+    }
+
+    private static void AddLatentAttention(List<ParameterComponent> into, ModelSpec spec, MlaSpec mla, string prefix, int layers)
+    {
+        long h = spec.HiddenSize, heads = spec.AttentionHeads;
+        long qHead = mla.QkNopeHeadDim + mla.QkRopeHeadDim;
+        if (mla.QLoraRank is { } qr)
+        {
+            into.Add(Linear($"{prefix}.attention.q_a", ParameterCategory.Attention, layers, h, qr, false, "q_lora_rank"));
+            AddNorm(into, spec, $"{prefix}.attention.q_a_norm", layers, qr, $"q_lora_rank {qr}", ParameterCategory.Attention);
+            into.Add(Linear($"{prefix}.attention.q_b", ParameterCategory.Attention, layers, qr, heads * qHead, false,
+                $"heads {heads} × (nope {mla.QkNopeHeadDim} + rope {mla.QkRopeHeadDim})"));
+        }
+        else
+        {
+            into.Add(Linear($"{prefix}.attention.q", ParameterCategory.Attention, layers, h, heads * qHead, false,
+                $"heads {heads} × (nope {mla.QkNopeHeadDim} + rope {mla.QkRopeHeadDim})"));
+        }
+        into.Add(Linear($"{prefix}.attention.kv_a", ParameterCategory.Attention, layers, h, mla.KvLoraRank + mla.QkRopeHeadDim, false,
+            $"kv_lora_rank {mla.KvLoraRank} + rope {mla.QkRopeHeadDim}"));
+        AddNorm(into, spec, $"{prefix}.attention.kv_a_norm", layers, mla.KvLoraRank, $"kv_lora_rank {mla.KvLoraRank}", ParameterCategory.Attention);
+        into.Add(Linear($"{prefix}.attention.kv_b", ParameterCategory.Attention, layers, mla.KvLoraRank, heads * (mla.QkNopeHeadDim + mla.VHeadDim), false,
+            $"heads {heads} × (nope {mla.QkNopeHeadDim} + v {mla.VHeadDim})"));
+        into.Add(Linear($"{prefix}.attention.o", ParameterCategory.Attention, layers, heads * mla.VHeadDim, h, spec.Biases.AttentionOutput,
+            $"heads {heads} × v {mla.VHeadDim}"));
+    }
+
+    private static void AddMlp(List<ParameterComponent> into, ModelSpec spec, string prefix, int layers, long ffn)
+    {
+        long h = spec.HiddenSize;
+        bool bias = spec.Biases.Mlp;
+        if (spec.Mlp == MlpKind.Gated)
+            into.Add(Linear($"{prefix}.gate", ParameterCategory.Mlp, layers, h, ffn, bias, "ffn"));
+        into.Add(Linear($"{prefix}.up", ParameterCategory.Mlp, layers, h, ffn, bias, "ffn"));
+        into.Add(Linear($"{prefix}.down", ParameterCategory.Mlp, layers, ffn, h, bias, null));
+    }
+
+    private static void AddExperts(List<ParameterComponent> into, ModelSpec spec, MoeSpec moe, string prefix, int layers)
+    {
+        long h = spec.HiddenSize, e = moe.RoutedExperts;
+        long routerPerLayer = h * e + (moe.RouterBias ? e : 0) + (moe.RouterScoreCorrectionBias ? e : 0);
+        into.Add(Dense($"{prefix}.router", ParameterCategory.Mlp, layers, routerPerLayer,
+            $"hidden × experts = {h} × {e}" + (moe.RouterBias ? $" + bias {e}" : "") + (moe.RouterScoreCorrectionBias ? $" + score-correction bias {e}" : "")));
+
+        long perExpert = ExpertParameters(spec, moe.ExpertFfnSize);
+        into.Add(new ParameterComponent($"{prefix}.routed_experts", ParameterCategory.Mlp, layers,
+            checked(e * perExpert), checked(moe.ExpertsPerToken * perExpert),
+            $"experts {e} × {ExpertFormula(spec, moe.ExpertFfnSize)} = {e} × {perExpert} (a token uses {moe.ExpertsPerToken})"));
+
+        if (moe.SharedExperts > 0)
+        {
+            long sharedFfn = moe.SharedExpertFfnSize ?? moe.ExpertFfnSize;
+            long perShared = ExpertParameters(spec, sharedFfn);
+            into.Add(Dense($"{prefix}.shared_experts", ParameterCategory.Mlp, layers, checked(moe.SharedExperts * perShared),
+                $"shared {moe.SharedExperts} × {ExpertFormula(spec, sharedFfn)}"));
+            if (moe.SharedExpertGate)
+                into.Add(Dense($"{prefix}.shared_expert_gate", ParameterCategory.Mlp, layers, h, $"hidden {h} × 1"));
+        }
+    }
+
+    private static long ExpertParameters(ModelSpec spec, long ffn)
+    {
+        long h = spec.HiddenSize;
+        int matrices = spec.Mlp == MlpKind.Gated ? 3 : 2;
+        long bias = spec.Biases.Mlp ? (matrices - 1) * ffn + h : 0;
+        return checked(matrices * h * ffn + bias);
+    }
+
+    private static string ExpertFormula(ModelSpec spec, long ffn)
+    {
+        int matrices = spec.Mlp == MlpKind.Gated ? 3 : 2;
+        return $"({matrices} × hidden {spec.HiddenSize} × ffn {ffn}" + (spec.Biases.Mlp ? " + biases)" : ")");
+    }
+
+    private static ParameterComponent Linear(string name, ParameterCategory category, int instances, long input, long output, bool bias, string? outputMeaning)
+    {
+        long weights = checked(input * output);
+        string formula = $"{input} × {output}" + (outputMeaning is null ? "" : $" ({outputMeaning})") + (bias ? $" + bias {output}" : "");
+        return Dense(name, category, instances, checked(weights + (bias ? output : 0)), formula);
+    }
+
+    private static ParameterComponent Dense(string name, ParameterCategory category, int instances, long perInstance, string formula) =>
+        new(name, category, instances, perInstance, perInstance, formula);
+
+    private static void AddNorm(List<ParameterComponent> into, ModelSpec spec, string name, int instances, long width,
+        string? meaning = null, ParameterCategory category = ParameterCategory.Norm)
+    {
+        int vectors = spec.Norm switch
+        {
+            NormKind.LayerNorm => 2,
+            NormKind.NonParametric => 0,
+            _ => 1,
+        };
+        if (vectors == 0)
+            return;
+        string what = spec.Norm == NormKind.LayerNorm ? "weight + bias" : "weight";
+        into.Add(Dense(name, category, instances, checked(vectors * width), $"{what} × {meaning ?? $"hidden {width}"}"));
+    }
+}
