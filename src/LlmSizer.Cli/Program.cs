@@ -1,1 +1,6 @@
-class P { static void Main(){} }
+namespace LlmSizer.Cli;
+
+public static class Program
+{
+    public static int Main(string[] args) => CliApp.Run(args, Console.Out, Console.Error);
+}

@@ -1,0 +1,29 @@
+namespace LlmSizer.Models;
+
+/// <summary>Where a model's architecture came from.</summary>
+public enum ModelOrigin
+{
+    /// <summary>The embedded catalog.</summary>
+    Catalog,
+    /// <summary>A bare size such as "7b": the architecture is assumed.</summary>
+    BareSize,
+    /// <summary>A Hugging Face config.json on disk.</summary>
+    ConfigFile,
+}
+
+/// <summary>A model the user named, resolved to an architecture, with what was assumed on the way.</summary>
+/// <param name="Id">Catalog id, the size as typed, or the file path.</param>
+/// <param name="Name">Human-readable name.</param>
+/// <param name="Origin">Catalog, bare size or file.</param>
+/// <param name="Spec">The architecture.</param>
+/// <param name="Notes">Assumptions and omissions the user should know about.</param>
+/// <param name="CatalogEntry">The catalog entry, when the model came from the catalog.</param>
+/// <param name="CheckpointDtype">The dtype a config.json names (<c>torch_dtype</c>), if any.</param>
+public sealed record ResolvedModel(
+    string Id,
+    string Name,
+    ModelOrigin Origin,
+    ModelSpec Spec,
+    IReadOnlyList<string> Notes,
+    CatalogEntry? CatalogEntry = null,
+    string? CheckpointDtype = null);
