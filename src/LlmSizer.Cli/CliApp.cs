@@ -1,8 +1,11 @@
 using System.CommandLine;
+using System.Text.Json.Serialization.Metadata;
 using LlmSizer.Cli.Commands;
+using LlmSizer.Cli.Rendering;
 using LlmSizer.Errors;
 using LlmSizer.Reports;
 using LlmSizer.Serialization;
+using Spectre.Console;
 
 namespace LlmSizer.Cli;
 
@@ -54,6 +57,16 @@ public sealed class CliOutput(TextWriter stdout, TextWriter stderr, bool json)
     public TextWriter Error { get; } = stderr;
 
     public bool Json { get; } = json;
+
+    /// <summary>Prints <paramref name="report"/> as JSON with --json, else renders it for people; returns exit code 0.</summary>
+    public int Emit<T>(T report, Func<ReportJsonContext, JsonTypeInfo<T>> type, Action<T, IAnsiConsole> render)
+    {
+        if (Json)
+            Out.WriteLine(ReportJson.Serialize(report, type));
+        else
+            render(report, Terminal.For(Out));
+        return CliApp.ExitOk;
+    }
 
     public int Fail(int exitCode, string code, string message, IReadOnlyList<string>? suggestions = null)
     {

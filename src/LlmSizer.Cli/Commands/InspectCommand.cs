@@ -2,7 +2,6 @@ using System.CommandLine;
 using LlmSizer.Cli.Rendering;
 using LlmSizer.Models;
 using LlmSizer.Reports;
-using LlmSizer.Serialization;
 
 namespace LlmSizer.Cli.Commands;
 
@@ -17,15 +16,8 @@ internal static class InspectCommand
         {
             model, json,
         };
-        command.SetAction(parse =>
-        {
-            var report = InspectReport.Build(ModelResolver.Resolve(parse.GetValue(model)!));
-            if (output.Json)
-                output.Out.WriteLine(ReportJson.Serialize(report, c => c.InspectReport));
-            else
-                InspectRenderer.Render(report, Terminal.For(output.Out));
-            return CliApp.ExitOk;
-        });
+        command.SetAction(parse => output.Emit(
+            InspectReport.Build(ModelResolver.Resolve(parse.GetValue(model)!)), c => c.InspectReport, InspectRenderer.Render));
         return command;
     }
 }

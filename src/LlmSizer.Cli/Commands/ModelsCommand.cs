@@ -3,7 +3,6 @@ using LlmSizer.Cli.Rendering;
 using LlmSizer.Errors;
 using LlmSizer.Models;
 using LlmSizer.Reports;
-using LlmSizer.Serialization;
 
 namespace LlmSizer.Cli.Commands;
 
@@ -21,15 +20,9 @@ internal static class ModelsCommand
         {
             filter, family, min, max, json,
         };
-        command.SetAction(parse =>
-        {
-            var list = ModelList.Build(parse.GetValue(filter), parse.GetValue(family), Size(parse.GetValue(min), "--min"), Size(parse.GetValue(max), "--max"));
-            if (output.Json)
-                output.Out.WriteLine(ReportJson.Serialize(list, c => c.ModelList));
-            else
-                ModelsRenderer.Render(list, Terminal.For(output.Out));
-            return CliApp.ExitOk;
-        });
+        command.SetAction(parse => output.Emit(
+            ModelList.Build(parse.GetValue(filter), parse.GetValue(family), Size(parse.GetValue(min), "--min"), Size(parse.GetValue(max), "--max")),
+            c => c.ModelList, ModelsRenderer.Render));
         return command;
     }
 

@@ -21,7 +21,9 @@ internal static class InspectRenderer
         console.WriteLine($"Parameters: {CountFormat.Exact(p.Total)} ({CountFormat.Short(p.Total)}){official}");
         if (p.Active != p.Total)
             console.WriteLine($"Active per token: {CountFormat.Exact(p.Active)} ({CountFormat.Short(p.Active)}), embedding included"
-                + (p.Official?.Active is { } a ? $"   official: {a}" : ""));
+                + (p.Official?.Active is { } a ? $"   official: {a}" + (p.Official.ActiveExcludesEmbedding
+                    ? $", which leaves the input embedding out ({CountFormat.Short(p.Active - p.Breakdown.Embedding)} on that basis)"
+                    : "") : ""));
         if (p.ReportedApart.Total > 0)
             console.WriteLine($"Reported apart: {CountFormat.Exact(p.ReportedApart.Total)} ({CountFormat.Short(p.ReportedApart.Total)}) in the multi-token-prediction module, not in the total");
         console.WriteLine();

@@ -13,7 +13,7 @@ public sealed record InspectReport(ModelInfo Model, ModelSpec Architecture, Para
         var info = new ModelInfo(
             model.Id, model.Name, Camel(model.Origin.ToString()), entry?.Family, entry?.HuggingFaceRepo, model.CheckpointDtype, model.Notes);
         OfficialInfo? official = entry is null ? null : new OfficialInfo(
-            entry.OfficialParameters, entry.OfficialActiveParameters, entry.Source,
+            entry.OfficialParameters, entry.OfficialActiveParameters, entry.OfficialActiveExcludesEmbedding, entry.Source,
             OfficialCount.Parse(entry.OfficialParameters).Matches(count.Total));
         var parameters = new ParametersInfo(
             count.Total,
@@ -65,7 +65,8 @@ public sealed record ComponentInfo(string Name, string Category, int Instances, 
 public sealed record ReportedApartInfo(long Total, IReadOnlyList<ComponentInfo> Components);
 
 /// <summary>The publisher's figures for a catalog model, and whether the computed total matches them.</summary>
-public sealed record OfficialInfo(string Total, string? Active, string Source, bool TotalMatches);
+/// <param name="ActiveExcludesEmbedding">The publisher's active figure leaves the input embedding out (DeepSeek).</param>
+public sealed record OfficialInfo(string Total, string? Active, bool ActiveExcludesEmbedding, string Source, bool TotalMatches);
 
 /// <summary>Bytes to store every parameter in one format (raw values; block scales not included).</summary>
 public sealed record WeightBytes(string Format, int BitsPerParameter, long Bytes, string Description);
