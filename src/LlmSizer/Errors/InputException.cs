@@ -4,14 +4,30 @@ namespace LlmSizer.Errors;
 /// A file or document given by the user is unusable. The message names the source (file path or URL),
 /// the field or offset, what was expected and what was found. Front ends map it to exit code 1.
 /// </summary>
-public sealed class InputException(string source, string location, string problem)
-    : Exception($"{source}: {location}: {problem}")
+public sealed class InputException : Exception
 {
-    public string SourceName { get; } = source;
+    /// <summary>"SOURCE: LOCATION: PROBLEM", e.g. <c>config.json: field 'hidden_size': expected a positive integer, found 0</c>.</summary>
+    public InputException(string source, string location, string problem)
+        : this($"{source}: {location}: {problem}", source, location, problem)
+    {
+    }
 
-    public string Location { get; } = location;
+    private InputException(string message, string source, string location, string problem) : base(message)
+    {
+        SourceName = source;
+        Location = location;
+        Problem = problem;
+    }
 
-    public string Problem { get; } = problem;
+    /// <summary>"SOURCE:OFFSET: PROBLEM" for binary files, e.g. <c>model.gguf:24: expected …, found …</c>.</summary>
+    public static InputException AtOffset(string source, long offset, string problem) =>
+        new($"{source}:{offset}: {problem}", source, $"offset {offset}", problem);
+
+    public string SourceName { get; }
+
+    public string Location { get; }
+
+    public string Problem { get; }
 }
 
 /// <summary>The user asked for something that does not exist or cannot be parsed (an unknown catalog id, a bad size). Exit code 2.</summary>

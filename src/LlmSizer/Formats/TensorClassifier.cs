@@ -1,0 +1,63 @@
+using LlmSizer.Models;
+
+namespace LlmSizer.Formats;
+
+/// <summary>
+/// Puts a tensor into a breakdown category from its name, for both llama.cpp's GGUF names
+/// (<c>token_embd</c>, <c>blk.3.attn_q</c>, <c>blk.3.ffn_up_exps</c>) and the Hugging Face families' names
+/// (<c>model.layers.3.self_attn.q_proj</c>, <c>transformer.h.3.attn.c_attn</c>, <c>gpt_neox.embed_in</c>).
+/// Conventions match <see cref="ParameterCounter"/>: q/k norms and MLA norms are attention; routers and experts are MLP.
+/// </summary>
+public static class TensorClassifier
+{
+    private static readonly string[] Suffixes = [".weight", ".bias", "_weight", "_bias"];
+
+    public static ParameterCategory Classify(string tensorName)
+    {
+        string name = StripSuffix(tensorName.ToLowerInvariant());
+        string last = name[(name.LastIndexOf('.') + 1)..];
+
+        if (last is "project_in" or "project_out")
+            return ParameterCategory.Other;
+        if (IsAttentionNorm(last))
+            return ParameterCategory.Attention;
+        if (IsNorm(last))
+            return ParameterCategory.Norm;
+        if (last is "token_embd" or "position_embd" or "wte" or "wpe" or "embed_tokens" or "embed_positions" or "embed_in"
+            or "word_embeddings" or "tok_embeddings" or "embeddings")
+            return ParameterCategory.Embedding;
+        if (last is "lm_head" or "embed_out" or "output" && !name.Contains("layers.") && !name.Contains("blk.") && !name.Contains(".h."))
+            return ParameterCategory.LmHead;
+        if (name.Contains("attn") || name.Contains("attention") || last is "q_proj" or "k_proj" or "v_proj" or "o_proj" or "qkv_proj" or "sinks")
+            return ParameterCategory.Attention;
+        if (name.Contains("mlp") || name.Contains("ffn") || name.Contains("expert") || name.Contains("moe") || name.Contains("feed_forward")
+            || last is "gate" or "router" or "fc1" or "fc2" or "exp_probs_b" or "w1" or "w2" or "w3")
+            return ParameterCategory.Mlp;
+        return ParameterCategory.Other;
+    }
+
+    /// <summary>Tensors llama.cpp or PyTorch store that are not parameters.</summary>
+    public static bool IsBuffer(string tensorName)
+    {
+        string name = tensorName.ToLowerInvariant();
+        return name is "rope_freqs.weight" or "rope_freqs"
+            || name.EndsWith("rotary_emb.inv_freq", StringComparison.Ordinal)
+            || name.EndsWith(".attn.masked_bias", StringComparison.Ordinal)
+            || (name.EndsWith(".attn.bias", StringComparison.Ordinal) && !name.Contains("c_attn"));
+    }
+
+    private static string StripSuffix(string name)
+    {
+        foreach (var s in Suffixes)
+            if (name.EndsWith(s, StringComparison.Ordinal))
+                return name[..^s.Length];
+        return name;
+    }
+
+    private static bool IsAttentionNorm(string last) =>
+        last is "q_norm" or "k_norm" or "attn_q_norm" or "attn_k_norm" or "q_a_layernorm" or "kv_a_layernorm"
+            or "attn_q_a_norm" or "attn_kv_a_norm" or "q_layernorm" or "k_layernorm";
+
+    private static bool IsNorm(string last) =>
+        last.Contains("norm") || last.StartsWith("ln_", StringComparison.Ordinal) || last is "ln_f" or "ln1" or "ln2";
+}
