@@ -22,6 +22,9 @@ public sealed record CatalogEntry
     /// <summary>The publisher's active count leaves out the input embedding (DeepSeek's "37B"); ours includes it.</summary>
     public bool OfficialActiveExcludesEmbedding { get; init; }
 
+    /// <summary>The publisher cuts digits instead of rounding (LLaMA's "65.2B" for 65.29B): a stated X stands for X up to the next step.</summary>
+    public bool OfficialTruncates { get; init; }
+
     /// <summary>Where the official figure comes from (model card, paper table, safetensors metadata).</summary>
     public required string Source { get; init; }
 

@@ -12,6 +12,9 @@ public sealed record OfficialCount(long Value, long HalfUnit, string Stated)
 
     public bool Matches(long count) => Math.Abs(count - Value) <= HalfUnit;
 
+    /// <summary>For publishers that cut digits: the count lies from the stated value up to (not including) the next step.</summary>
+    public bool MatchesTruncated(long count) => IsExact ? count == Value : count >= Value && count < Value + 2 * HalfUnit;
+
     /// <summary>Parses "6,738,415,616", "6738415616", "175B", "46.7B", "1.5T", "124M".</summary>
     public static OfficialCount Parse(string stated)
     {

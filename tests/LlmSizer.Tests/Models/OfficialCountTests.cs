@@ -28,6 +28,16 @@ public class OfficialCountTests
         Assert.False(count.Matches(12_849_999_999));
     }
 
+    // LLaMA's Table 2 prints 65.2B for 65,285,660,672 parameters: it cuts digits rather than rounding.
+    [Fact]
+    public void A_truncated_count_matches_from_its_value_up_to_the_next_step()
+    {
+        var count = OfficialCount.Parse("65.2B");
+        Assert.True(count.MatchesTruncated(65_285_660_672));
+        Assert.False(count.MatchesTruncated(65_300_000_000));
+        Assert.False(count.MatchesTruncated(65_199_999_999));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("seven")]
