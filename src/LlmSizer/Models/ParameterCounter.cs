@@ -109,7 +109,7 @@ public static class ParameterCounter
         long qHead = mla.QkNopeHeadDim + mla.QkRopeHeadDim;
         if (mla.QLoraRank is { } qr)
         {
-            into.Add(Linear($"{prefix}.attention.q_a", ParameterCategory.Attention, layers, h, qr, false, "q_lora_rank"));
+            into.Add(Linear($"{prefix}.attention.q_a", ParameterCategory.Attention, layers, h, qr, spec.Biases.Qkv, "q_lora_rank"));
             AddNorm(into, spec, $"{prefix}.attention.q_a_norm", layers, qr, $"q_lora_rank {qr}", ParameterCategory.Attention);
             into.Add(Linear($"{prefix}.attention.q_b", ParameterCategory.Attention, layers, qr, heads * qHead, false,
                 $"heads {heads} × (nope {mla.QkNopeHeadDim} + rope {mla.QkRopeHeadDim})"));
@@ -119,7 +119,8 @@ public static class ParameterCounter
             into.Add(Linear($"{prefix}.attention.q", ParameterCategory.Attention, layers, h, heads * qHead, false,
                 $"heads {heads} × (nope {mla.QkNopeHeadDim} + rope {mla.QkRopeHeadDim})"));
         }
-        into.Add(Linear($"{prefix}.attention.kv_a", ParameterCategory.Attention, layers, h, mla.KvLoraRank + mla.QkRopeHeadDim, false,
+        // transformers' DeepSeek attention gives the two down-projections a bias when attention_bias is set.
+        into.Add(Linear($"{prefix}.attention.kv_a", ParameterCategory.Attention, layers, h, mla.KvLoraRank + mla.QkRopeHeadDim, spec.Biases.Qkv,
             $"kv_lora_rank {mla.KvLoraRank} + rope {mla.QkRopeHeadDim}"));
         AddNorm(into, spec, $"{prefix}.attention.kv_a_norm", layers, mla.KvLoraRank, $"kv_lora_rank {mla.KvLoraRank}", ParameterCategory.Attention);
         into.Add(Linear($"{prefix}.attention.kv_b", ParameterCategory.Attention, layers, mla.KvLoraRank, heads * (mla.QkNopeHeadDim + mla.VHeadDim), false,

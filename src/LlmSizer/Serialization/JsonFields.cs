@@ -34,7 +34,7 @@ internal sealed class JsonFields(JsonElement obj, string prefix = "")
         var v = obj.GetProperty(name);
         if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt64(out long value))
         {
-            // 1e15 or 4096.0 are numbers but not integers a layer count can take.
+            // Whole numbers written as 1e3 or 4096.0 are accepted; 1.5 or values beyond 64 bits are not.
             if (v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out double d) && d == Math.Floor(d) && Math.Abs(d) < 9e18)
                 value = (long)d;
             else

@@ -26,7 +26,12 @@ public static class HuggingFaceConfigReader
     public static HuggingFaceConfig ReadFile(string path)
     {
         if (Directory.Exists(path))
-            path = Path.Combine(path, "config.json");
+        {
+            string inFolder = Path.Combine(path, "config.json");
+            if (!File.Exists(inFolder))
+                throw new InputException(path, "folder", "expected a folder holding config.json, found none in it");
+            path = inFolder;
+        }
         var info = new FileInfo(path);
         if (!info.Exists)
             throw new InputException(path, "file", "expected a config.json file, found nothing at this path");
@@ -51,7 +56,7 @@ public static class HuggingFaceConfigReader
         using (doc)
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
-                throw new InputException(sourceName, "root", "expected a JSON object");
+                throw new InputException(sourceName, "root", $"expected a JSON object, found {Describe(doc.RootElement.ValueKind)}");
             try
             {
                 var notes = new List<string>();
@@ -72,6 +77,22 @@ public static class HuggingFaceConfigReader
         }
     }
 
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
+
+    /// <summary>
+    /// The first of <paramref name="names"/> the config sets, else the first name (so a missing field is reported
+    /// under its canonical spelling). Older families accept aliases through transformers' <c>attribute_map</c>
+    /// (BLOOM's hub configs say <c>n_embed</c> and <c>num_attention_heads</c>, not <c>hidden_size</c> and <c>n_head</c>).
+    /// </summary>
+    private static string Pick(JsonFields c, params string[] names) => names.FirstOrDefault(c.Has) ?? names[0];
+
     private static ModelSpec Read(JsonFields c, List<string> notes)
     {
         string type = c.String("model_type")
@@ -83,20 +104,29 @@ public static class HuggingFaceConfigReader
             "mixtral" => Mixtral(c),
             "qwen2" => Qwen(c, type, notes, qkvBias: true, qkNorm: false),
             "qwen3" => Qwen(c, type, notes, qkvBias: c.Bool("attention_bias", false), qkNorm: true),
-            "qwen2_moe" => QwenMoe(c, type, notes, shared: true, qkNorm: false),
-            "qwen3_moe" => QwenMoe(c, type, notes, shared: false, qkNorm: true),
+            "qwen2_moe" => QwenMoe(c, type, notes, shared: true, qkNorm: false, qkvBias: c.Bool("qkv_bias", true)),
+            "qwen3_moe" => QwenMoe(c, type, notes, shared: false, qkNorm: true, qkvBias: c.Bool("attention_bias", false)),
             "gemma" => Gemma(c, type),
-            "gemma2" => Gemma(c, type) with { NormsPerLayer = 4, SlidingWindow = Window(c, 2) },
+            // Gemma 2 norms before and after both attention and MLP; sliding layers alternate with global ones, starting sliding.
+            "gemma2" => Gemma(c, type) with
+            {
+                NormsPerLayer = 4,
+                SlidingWindow = c.OptionalInt("sliding_window") is { } w
+                    ? new SlidingWindowSpec { WindowTokens = w, GlobalLayerPeriod = LayerTypesPeriod(c, notes) ?? 2 }
+                    : null,
+            },
             "gemma3_text" => Gemma3Text(c, notes),
             "gemma3" => Gemma3(c, notes),
-            "phi3" => Llama(c, type, tiedDefault: false) with { SlidingWindow = null },
+            "phi3" => Phi3(c),
             "gpt2" => Gpt2(c),
             "gptj" => GptJ(c),
             "gpt_neox" => GptNeoX(c),
             "falcon" => Falcon(c),
             "opt" => Opt(c),
             "bloom" => Bloom(c),
+            // OLMo 1 normalises with a LayerNorm that has no weight and no bias.
             "olmo" => Llama(c, type) with { Norm = NormKind.NonParametric },
+            // OLMo 2 norms after attention and after the MLP (still two per layer) and over the whole q and k projections.
             "olmo2" => Llama(c, type) with { QkNorm = QkNormKind.FullWidth },
             "deepseek_v2" or "deepseek_v3" => DeepSeek(c, type),
             "gpt_oss" => GptOss(c, notes),
@@ -141,6 +171,10 @@ public static class HuggingFaceConfigReader
         },
     };
 
+    /// <summary>
+    /// Qwen2 hard-codes a bias on q, k and v but not on o (it has no config field for it); Qwen3 follows
+    /// <c>attention_bias</c> on all four and adds an RMSNorm over each query and key head.
+    /// </summary>
     private static ModelSpec Qwen(JsonFields c, string type, List<string> notes, bool qkvBias, bool qkNorm) =>
         Llama(c, type) with
         {
@@ -163,10 +197,14 @@ public static class HuggingFaceConfigReader
         return Window(c, 0);
     }
 
-    private static ModelSpec QwenMoe(JsonFields c, string type, List<string> notes, bool shared, bool qkNorm)
+    /// <summary>
+    /// Qwen2-MoE biases q/k/v (<c>qkv_bias</c>, default true) but not o; Qwen3-MoE follows <c>attention_bias</c> on all four.
+    /// Qwen2-MoE adds a gated shared expert to every MoE layer; Qwen3-MoE has none.
+    /// </summary>
+    private static ModelSpec QwenMoe(JsonFields c, string type, List<string> notes, bool shared, bool qkNorm, bool qkvBias)
     {
         long sharedFfn = shared ? c.Long("shared_expert_intermediate_size", 0, 0) : 0;
-        return Qwen(c, type, notes, qkvBias: !qkNorm || c.Bool("attention_bias", false), qkNorm) with
+        return Qwen(c, type, notes, qkvBias, qkNorm) with
         {
             FfnSize = c.Long("intermediate_size", 0, 0),
             Moe = new MoeSpec
@@ -183,9 +221,26 @@ public static class HuggingFaceConfigReader
         };
     }
 
+    /// <summary>
+    /// Gemma and Gemma 2: Llama layout with tied embeddings and a head_dim that defaults to 256 (GemmaConfig), not
+    /// hidden / heads (gemma-7b: 16 heads × 256 = 4096 wide queries over a 3072 hidden size). The MLP runs
+    /// <c>hidden_activation</c>; the legacy <c>hidden_act</c> ("gelu" in gemma-7b's config) is not what transformers uses.
+    /// </summary>
     private static ModelSpec Gemma(JsonFields c, string type) => Llama(c, type, tiedDefault: true) with
     {
-        Activation = c.String("hidden_activation") ?? c.String("hidden_act") ?? "gelu_pytorch_tanh",
+        HeadDim = c.Int("head_dim", 256),
+        Activation = c.String("hidden_activation") ?? "gelu_pytorch_tanh",
+    };
+
+    /// <summary>
+    /// Phi-3: fused qkv and gate_up projections (same parameter count as Llama's), never any bias (the modelling code
+    /// hard-codes bias=False whatever <c>attention_bias</c> says), and a sliding window on every layer when
+    /// <c>sliding_window</c> is set (Phi-3-mini-4k: 2047).
+    /// </summary>
+    private static ModelSpec Phi3(JsonFields c) => Llama(c, "phi3") with
+    {
+        Biases = BiasSpec.None,
+        SlidingWindow = Window(c, 0),
     };
 
     /// <summary>
@@ -245,15 +300,15 @@ public static class HuggingFaceConfigReader
 
     private static ModelSpec Gpt2(JsonFields c)
     {
-        int hidden = c.Int("n_embd");
-        int positions = c.Int("n_positions", 1024);
+        int hidden = c.Int(Pick(c, "n_embd", "hidden_size"));
+        int positions = c.Int(Pick(c, "n_positions", "max_position_embeddings"), 1024);
         return new ModelSpec
         {
             Architecture = "gpt2",
             VocabSize = c.Long("vocab_size"),
             HiddenSize = hidden,
-            Layers = c.Int("n_layer"),
-            AttentionHeads = c.Int("n_head"),
+            Layers = c.Int(Pick(c, "n_layer", "num_hidden_layers")),
+            AttentionHeads = c.Int(Pick(c, "n_head", "num_attention_heads")),
             FfnSize = c.Long("n_inner", 4L * hidden),
             Mlp = MlpKind.Plain,
             Activation = c.String("activation_function") ?? "gelu_new",
@@ -266,16 +321,17 @@ public static class HuggingFaceConfigReader
         };
     }
 
+    /// <summary>GPT-J: one LayerNorm per parallel block, bias-free attention, biased MLP and a biased, untied LM head.</summary>
     private static ModelSpec GptJ(JsonFields c)
     {
-        int hidden = c.Int("n_embd");
+        int hidden = c.Int(Pick(c, "n_embd", "hidden_size"));
         return new ModelSpec
         {
             Architecture = "gptj",
             VocabSize = c.Long("vocab_size"),
             HiddenSize = hidden,
-            Layers = c.Int("n_layer"),
-            AttentionHeads = c.Int("n_head"),
+            Layers = c.Int(Pick(c, "n_layer", "num_hidden_layers")),
+            AttentionHeads = c.Int(Pick(c, "n_head", "num_attention_heads")),
             FfnSize = c.Long("n_inner", 4L * hidden),
             Mlp = MlpKind.Plain,
             Activation = c.String("activation_function") ?? "gelu_new",
@@ -284,10 +340,11 @@ public static class HuggingFaceConfigReader
             NormsPerLayer = 1,
             ParallelBlocks = true,
             TiedEmbeddings = c.Bool("tie_word_embeddings", false),
-            MaxContextTokens = c.Int("n_positions", 2048),
+            MaxContextTokens = c.Int(Pick(c, "n_positions", "max_position_embeddings"), 2048),
         };
     }
 
+    /// <summary>GPT-NeoX (and Pythia): two LayerNorms per layer even with the parallel residual, biased MLP, untied head.</summary>
     private static ModelSpec GptNeoX(JsonFields c)
     {
         bool bias = c.Bool("attention_bias", true);
@@ -301,30 +358,35 @@ public static class HuggingFaceConfigReader
         };
     }
 
+    /// <summary>
+    /// Falcon. Key/value heads: <c>num_kv_heads</c> only with the new decoder architecture (40B, 180B); otherwise one
+    /// (<c>multi_query</c>, Falcon-7B, whose config also says num_kv_heads 71) or all of them. head_dim is always
+    /// hidden / heads (a property in FalconConfig). Norms: a parallel block has one LayerNorm, or ln_attn + ln_mlp when
+    /// <c>num_ln_in_parallel_attn</c> is 2 (the default with the new architecture); a sequential block has two.
+    /// </summary>
     private static ModelSpec Falcon(JsonFields c)
     {
-        int hidden = c.Int("hidden_size");
-        int heads = c.Int("num_attention_heads");
+        int hidden = c.Int(Pick(c, "hidden_size", "n_embed"));
+        int heads = c.Int(Pick(c, "num_attention_heads", "n_head"));
         bool newArch = c.Bool("new_decoder_architecture", false);
         bool parallel = c.Bool("parallel_attn", true);
         bool bias = c.Bool("bias", false);
         int kvHeads = newArch ? c.Int("num_kv_heads", heads) : c.Bool("multi_query", true) ? 1 : heads;
+        int parallelNorms = c.Int("num_ln_in_parallel_attn", newArch ? 2 : 1, 1, 2);
         return new ModelSpec
         {
             Architecture = "falcon",
             VocabSize = c.Long("vocab_size"),
             HiddenSize = hidden,
-            Layers = c.Int("num_hidden_layers"),
+            Layers = c.Int(Pick(c, "num_hidden_layers", "n_layer")),
             AttentionHeads = heads,
             KeyValueHeads = kvHeads,
-            HeadDim = c.OptionalInt("head_dim"),
             FfnSize = c.Long("ffn_hidden_size", 4L * hidden),
             Mlp = MlpKind.Plain,
             Activation = c.String("activation") ?? "gelu",
             Biases = bias ? BiasSpec.AllButLmHead : BiasSpec.None,
             Norm = NormKind.LayerNorm,
-            // New-architecture Falcon (40B, 180B) has separate ln_attn and ln_mlp unless num_ln_in_parallel_attn says 1.
-            NormsPerLayer = newArch ? c.Int("num_ln_in_parallel_attn", 2, 1, 2) : parallel ? 1 : 2,
+            NormsPerLayer = parallel ? parallelNorms : 2,
             ParallelBlocks = newArch || parallel,
             TiedEmbeddings = c.Bool("tie_word_embeddings", true),
             Positions = c.Bool("alibi", false) ? PositionEncoding.Alibi : PositionEncoding.Rotary,
@@ -351,8 +413,8 @@ public static class HuggingFaceConfigReader
             Activation = c.String("activation_function") ?? "relu",
             Biases = bias ? BiasSpec.AllButLmHead : BiasSpec.None,
             Norm = affine ? NormKind.LayerNorm : NormKind.NonParametric,
-            // OPT-350m (post-norm) has no final layer norm.
-            FinalNorm = c.Bool("do_layer_norm_before", true),
+            // OPT-350m (post-norm) has no final layer norm; neither has a checkpoint converted with _remove_final_layer_norm.
+            FinalNorm = c.Bool("do_layer_norm_before", true) && !c.Bool("_remove_final_layer_norm", false),
             TiedEmbeddings = c.Bool("tie_word_embeddings", true),
             Positions = PositionEncoding.Learned,
             // OPT's learned position table has two extra rows (an offset kept from fairseq).
@@ -362,16 +424,20 @@ public static class HuggingFaceConfigReader
         };
     }
 
+    /// <summary>
+    /// BLOOM: a LayerNorm right after the embedding, ALiBi, a 4 × hidden MLP, biases everywhere. Hub configs spell the
+    /// sizes <c>n_embed</c>, <c>n_layer</c> and <c>num_attention_heads</c>; BloomConfig maps them onto its own names.
+    /// </summary>
     private static ModelSpec Bloom(JsonFields c)
     {
-        int hidden = c.Has("hidden_size") ? c.Int("hidden_size") : c.Int("n_embed");
+        int hidden = c.Int(Pick(c, "hidden_size", "n_embed"));
         return new ModelSpec
         {
             Architecture = "bloom",
             VocabSize = c.Long("vocab_size"),
             HiddenSize = hidden,
-            Layers = c.Int("n_layer"),
-            AttentionHeads = c.Int("n_head"),
+            Layers = c.Int(Pick(c, "n_layer", "num_hidden_layers")),
+            AttentionHeads = c.Int(Pick(c, "n_head", "num_attention_heads")),
             FfnSize = 4L * hidden,
             Mlp = MlpKind.Plain,
             Activation = "gelu",
@@ -419,24 +485,30 @@ public static class HuggingFaceConfigReader
         };
     }
 
+    /// <summary>
+    /// gpt-oss, after GptOssConfig: head_dim defaults to 64 (not hidden / heads: 2880 / 64 = 45), all four attention
+    /// projections follow <c>attention_bias</c> (default true), experts and router always carry biases, and a learned
+    /// sink per head. An absent <c>sliding_window</c> means the default 128; an explicit null means none.
+    /// </summary>
     private static ModelSpec GptOss(JsonFields c, List<string> notes)
     {
-        int heads = c.Int("num_attention_heads");
+        bool attentionBias = c.Bool("attention_bias", true);
+        int? window = c.Element.TryGetProperty("sliding_window", out _) ? c.OptionalInt("sliding_window") : 128;
         return Llama(c, "gpt_oss") with
         {
-            Biases = new BiasSpec { Qkv = true, AttentionOutput = true, Mlp = true },
+            HeadDim = c.Int("head_dim", 64),
+            Biases = new BiasSpec { Qkv = attentionBias, AttentionOutput = attentionBias, Mlp = true },
             AttentionSinks = true,
             Moe = new MoeSpec
             {
-                RoutedExperts = c.Int("num_local_experts"),
-                ExpertsPerToken = c.Has("num_experts_per_tok") ? c.Int("num_experts_per_tok") : c.Int("experts_per_token"),
+                RoutedExperts = c.Int(Pick(c, "num_local_experts", "num_experts")),
+                ExpertsPerToken = c.Int(Pick(c, "num_experts_per_tok", "experts_per_token"), 4),
                 ExpertFfnSize = c.Long("intermediate_size"),
                 RouterBias = true,
             },
-            SlidingWindow = c.OptionalInt("sliding_window") is { } w
+            SlidingWindow = window is { } w
                 ? new SlidingWindowSpec { WindowTokens = w, GlobalLayerPeriod = LayerTypesPeriod(c, notes) ?? 2 }
                 : null,
-            KeyValueHeads = c.OptionalInt("num_key_value_heads") ?? heads,
         };
     }
 }
