@@ -1,0 +1,357 @@
+using LlmSizer.Errors;
+using LlmSizer.Models;
+
+namespace LlmSizer.Formats.Gguf;
+
+/// <summary>
+/// Turns GGUF metadata (the <c>{arch}.*</c> keys llama.cpp's converter writes) into a <see cref="ModelSpec"/>.
+/// Sizes come from the metadata; what the metadata leaves unsaid (biases, norm kind, tied output, q/k norms, sinks,
+/// router biases) comes from which tensors the file holds, so that the spec counts what the file stores.
+/// Key names: llama.cpp gguf-py/gguf/constants.py; per-architecture rules: llama.cpp src/llama-model.cpp (docs/METHOD.md).
+/// </summary>
+internal static class GgufSpecMapping
+{
+    /// <summary>The <c>general.architecture</c> values mapped to a spec, as llama.cpp spells them.</summary>
+    public static IReadOnlyList<string> SupportedArchitectures { get; } =
+        ["llama", "qwen2", "qwen2moe", "qwen3", "qwen3moe", "gemma2", "gemma3", "phi3", "deepseek2", "gpt-oss", "gpt2", "falcon"];
+
+    /// <summary>The spec, or null (with a note saying why) for an architecture this mapping does not know.</summary>
+    public static ModelSpec? Map(GgufMetadata metadata, IReadOnlyDictionary<string, GgufTensor> tensors, List<string> notes)
+    {
+        string? arch = metadata.Architecture;
+        if (arch is null)
+        {
+            notes.Add("no general.architecture in the metadata: parameters come from the tensors alone, and no architecture is mapped");
+            return null;
+        }
+        if (!SupportedArchitectures.Contains(arch))
+        {
+            notes.Add($"architecture \"{arch}\" is not mapped to a model description (mapped: {string.Join(", ", SupportedArchitectures)}); parameters come from the tensors alone");
+            return null;
+        }
+        var mapper = new Mapper(metadata, tensors, arch, notes);
+        var spec = mapper.Build();
+        try
+        {
+            ModelSpecValidator.Validate(spec);
+            _ = ParameterCounter.Count(spec); // surfaces overflow from absurd but individually valid sizes
+        }
+        catch (ModelSpecException e)
+        {
+            throw mapper.KeyFor(e.Field) is { } key
+                ? metadata.Error(key, e.Problem)
+                : new InputException(metadata.SourceName, "metadata", $"{e.Field}: {e.Problem}");
+        }
+        catch (OverflowException)
+        {
+            throw new InputException(metadata.SourceName, "metadata", "expected sizes whose parameter count fits in 64 bits, found an overflow");
+        }
+        return spec;
+    }
+
+    private sealed class Mapper(GgufMetadata md, IReadOnlyDictionary<string, GgufTensor> tensors, string arch, List<string> notes)
+    {
+        /// <summary>ModelSpecValidator's field names (Hugging Face spellings) → the GGUF key each value came from.</summary>
+        private readonly Dictionary<string, string> keys = new(StringComparer.Ordinal);
+
+        public string? KeyFor(string field) => keys.GetValueOrDefault(field);
+
+        private string K(string suffix) => $"{arch}.{suffix}";
+
+        public ModelSpec Build()
+        {
+            int layers = Int(K("block_count"), "num_hidden_layers", 1, ModelSpecValidator.MaxLayers)!.Value;
+            int hidden = Int(K("embedding_length"), "hidden_size", 1, ModelSpecValidator.MaxHidden)!.Value;
+            int heads = (int)LayerMax(K("attention.head_count"), "num_attention_heads", layers, 1, ModelSpecValidator.MaxHeads, required: true)!.Value;
+            int? kvHeads = (int?)LayerMax(K("attention.head_count_kv"), "num_key_value_heads", layers, 0, ModelSpecValidator.MaxHeads, required: false);
+            int? keyLength = Int(K("attention.key_length"), "head_dim", 1, ModelSpecValidator.MaxHidden, required: false);
+            int? valueLength = Int(K("attention.value_length"), "v_head_dim", 1, ModelSpecValidator.MaxHidden, required: false);
+            int experts = Int(K("expert_count"), "num_experts", 0, ModelSpecValidator.MaxExperts, required: false) ?? 0;
+            long ffn = LayerMax(K("feed_forward_length"), "intermediate_size", layers, 0, ModelSpecValidator.MaxFfn, required: experts == 0) ?? 0;
+            int context = Int(K("context_length"), "max_position_embeddings", 0, int.MaxValue, required: false) ?? 0;
+
+            var spec = new ModelSpec
+            {
+                Architecture = arch,
+                VocabSize = Vocabulary(),
+                HiddenSize = hidden,
+                Layers = layers,
+                AttentionHeads = heads,
+                KeyValueHeads = kvHeads ?? heads,
+                HeadDim = keyLength,
+                FfnSize = ffn,
+                Mlp = Gated() ? MlpKind.Gated : MlpKind.Plain,
+                Activation = arch switch
+                {
+                    "gemma2" or "gemma3" => "gelu_pytorch_tanh",
+                    "gpt2" => "gelu_new",
+                    "falcon" => "gelu",
+                    _ => "silu",
+                },
+                Biases = new BiasSpec
+                {
+                    Qkv = AnyBlock("attn_q.bias") || AnyBlock("attn_k.bias") || AnyBlock("attn_v.bias") || AnyBlock("attn_qkv.bias"),
+                    AttentionOutput = AnyBlock("attn_output.bias"),
+                    Mlp = AnyBlock("ffn_up.bias") || AnyBlock("ffn_down.bias") || AnyBlock("ffn_up_exps.bias") || AnyBlock("ffn_down_exps.bias"),
+                    LmHead = Has("output.bias"),
+                },
+                // RMSNorm stores a weight; LayerNorm a weight and a bias: the bias tensors tell them apart.
+                Norm = AnyBlock("attn_norm.bias") || Has("output_norm.bias") ? NormKind.LayerNorm : NormKind.RmsNorm,
+                NormsPerLayer = NormsPerLayer(),
+                QkNorm = QkNorm(keyLength ?? hidden / heads, heads),
+                FinalNorm = Has("output_norm.weight"),
+                // llama.cpp's Falcon graph always runs attention and MLP side by side on the same input.
+                ParallelBlocks = arch == "falcon",
+                TiedEmbeddings = !Has("output.weight"),
+                AttentionSinks = AnyBlock("attn_sinks.weight"),
+                MaxContextTokens = context,
+                SlidingWindow = SlidingWindow(layers),
+            };
+            if (tensors.GetValueOrDefault("position_embd.weight") is { Dimensions.Count: 2 } positions)
+                spec = spec with { Positions = PositionEncoding.Learned, LearnedPositions = (int)Math.Min(positions.Dimensions[1], int.MaxValue) };
+            if (experts > 0)
+                spec = spec with { Moe = Moe(experts, layers, ffn) };
+            if (arch == "deepseek2")
+                spec = spec with { Mla = Mla(), KeyValueHeads = null, HeadDim = null };
+            else if (keyLength is { } k && valueLength is { } v && k != v)
+                notes.Add($"{K("attention.value_length")} ({v}) differs from {K("attention.key_length")} ({k}); the spec uses one head size, {k}");
+
+            ArchitectureNotes(spec);
+            return spec with { Architecture = HuggingFaceName(spec) };
+        }
+
+        /// <summary>Rows of the token embedding: the tokenizer's token count, else <c>{arch}.vocab_size</c>, checked against token_embd.</summary>
+        private long Vocabulary()
+        {
+            long? rows = tensors.GetValueOrDefault("token_embd.weight") is { Dimensions.Count: 2 } embd ? embd.Dimensions[1] : null;
+            string key;
+            long vocab;
+            if (md.ArrayLength("tokenizer.ggml.tokens") is { } tokens)
+                (key, vocab) = ("tokenizer.ggml.tokens", tokens);
+            else if (md.Integer(K("vocab_size")) is { } size)
+                (key, vocab) = (K("vocab_size"), size);
+            else if (rows is { } r)
+            {
+                notes.Add($"no tokenizer.ggml.tokens or {K("vocab_size")}: the vocabulary is token_embd.weight's {r} rows");
+                return r;
+            }
+            else
+                throw md.Error("tokenizer.ggml.tokens", "expected the tokenizer's tokens (or a vocab_size, or a token_embd.weight tensor), found none");
+            keys["vocab_size"] = key;
+            if (rows is { } n && n != vocab)
+            {
+                notes.Add($"token_embd.weight has {n} rows but {key} gives {vocab}; the spec uses the {n} rows the file stores");
+                return n;
+            }
+            return vocab;
+        }
+
+        private bool Gated() =>
+            // Phi-3 fuses gate and up into one ffn_up of 2 × feed_forward_length rows.
+            arch == "phi3" || AnyBlock("ffn_gate.weight") || AnyBlock("ffn_gate_exps.weight") || AnyBlock("ffn_gate_shexp.weight")
+            || AnyBlock("ffn_gate.0.weight");
+
+        /// <summary>Hidden-size norms in a layer: llama.cpp names them attn_norm, attn_norm_2, ffn_norm, post_attention_norm, post_ffw_norm.</summary>
+        private int NormsPerLayer() =>
+            new[] { "attn_norm", "attn_norm_2", "ffn_norm", "post_attention_norm", "post_ffw_norm" }.Count(n => Has($"blk.0.{n}.weight"));
+
+        private QkNormKind QkNorm(int headDim, int heads)
+        {
+            if (FirstBlockTensor("attn_q_norm.weight") is not { } q)
+                return QkNormKind.None;
+            if (q.Elements == headDim)
+                return QkNormKind.PerHead;
+            if (q.Elements == (long)heads * headDim)
+                return QkNormKind.FullWidth;
+            notes.Add($"{q.Name} holds {q.Elements} values, neither one head ({headDim}) nor all heads ({(long)heads * headDim}); counted as one per head");
+            return QkNormKind.PerHead;
+        }
+
+        private MoeSpec Moe(int experts, int layers, long ffn)
+        {
+            int used = Int(K("expert_used_count"), "num_experts_per_tok", 1, ModelSpecValidator.MaxExperts)!.Value;
+            string expertKey = md.Contains(K("expert_feed_forward_length")) ? K("expert_feed_forward_length") : K("feed_forward_length");
+            long expertFfn = md.Contains(K("expert_feed_forward_length"))
+                ? Long(expertKey, "moe_intermediate_size", 1, ModelSpecValidator.MaxFfn)
+                : ffn;
+            keys["moe_intermediate_size"] = expertKey;
+            int? sharedCount = Int(K("expert_shared_count"), "n_shared_experts", 0, ModelSpecValidator.MaxExperts, required: false);
+            long? sharedFfn = md.Contains(K("expert_shared_feed_forward_length"))
+                ? Long(K("expert_shared_feed_forward_length"), "shared_expert_intermediate_size", 1, ModelSpecValidator.MaxFfn)
+                : null;
+            int shared = sharedCount ?? (AnyBlock("ffn_up_shexp.weight") ? 1 : 0);
+            int firstDense = Int(K("leading_dense_block_count"), "first_k_dense_replace", 0, layers, required: false) ?? 0;
+            // Further dense layers (after the leading ones) show as blocks without a router.
+            int[] dense = !AnyBlock("ffn_gate_inp.weight") ? []
+                : Enumerable.Range(firstDense, layers - firstDense).Where(i => !Has($"blk.{i}.ffn_gate_inp.weight")).ToArray();
+            if (dense.Length > 0)
+                notes.Add($"layers {string.Join(", ", dense)} have no expert router and are counted as dense");
+            return new MoeSpec
+            {
+                RoutedExperts = experts,
+                ExpertsPerToken = used,
+                ExpertFfnSize = expertFfn,
+                SharedExperts = shared,
+                SharedExpertFfnSize = shared > 0 ? sharedFfn : null,
+                SharedExpertGate = AnyBlock("ffn_gate_inp_shexp.weight"),
+                RouterBias = AnyBlock("ffn_gate_inp.bias"),
+                RouterScoreCorrectionBias = AnyBlock("exp_probs_b.bias") || AnyBlock("exp_probs_b"),
+                FirstDenseLayers = firstDense,
+                DenseLayers = dense.Length > 0 ? dense : null,
+            };
+        }
+
+        /// <summary>
+        /// DeepSeek-V2/V3 multi-head latent attention. Files converted since llama.cpp's MLA rework say key_length 576
+        /// (kv_lora_rank + rope) for the cached latent and give the per-head sizes as key_length_mla / value_length_mla;
+        /// older files give them as key_length / value_length.
+        /// </summary>
+        private MlaSpec Mla()
+        {
+            int kvRank = Int(K("attention.kv_lora_rank"), "kv_lora_rank", 1, ModelSpecValidator.MaxHidden)!.Value;
+            int? qRank = Int(K("attention.q_lora_rank"), "q_lora_rank", 0, ModelSpecValidator.MaxHidden, required: false);
+            int rope = Int(K("rope.dimension_count"), "qk_rope_head_dim", 0, ModelSpecValidator.MaxHidden)!.Value;
+            string keyKey = md.Contains(K("attention.key_length_mla")) ? K("attention.key_length_mla") : K("attention.key_length");
+            string valueKey = md.Contains(K("attention.value_length_mla")) ? K("attention.value_length_mla") : K("attention.value_length");
+            int qkHead = Int(keyKey, "qk_nope_head_dim", rope, ModelSpecValidator.MaxHidden)!.Value;
+            int vHead = Int(valueKey, "v_head_dim", 1, ModelSpecValidator.MaxHidden)!.Value;
+            int mtp = Int(K("nextn_predict_layers"), "num_nextn_predict_layers", 0, 64, required: false) ?? 0;
+            if (mtp > 0)
+                notes.Add($"{K("nextn_predict_layers")} is {mtp}: multi-token-prediction layers are not part of the mapped architecture");
+            return new MlaSpec
+            {
+                // DeepSeek-V2-Lite projects queries directly: no q_lora_rank, or 0.
+                QLoraRank = qRank is > 0 ? qRank : null,
+                KvLoraRank = kvRank,
+                QkNopeHeadDim = qkHead - rope,
+                QkRopeHeadDim = rope,
+                VHeadDim = vHead,
+            };
+        }
+
+        /// <summary>
+        /// Which layers slide: every one unless the architecture interleaves global layers (llama.cpp: Gemma 2 and
+        /// gpt-oss alternate, Gemma 3 has five local then one global) or the file says so in sliding_window_pattern.
+        /// </summary>
+        private SlidingWindowSpec? SlidingWindow(int layers)
+        {
+            int window = Int(K("attention.sliding_window"), "sliding_window", 0, int.MaxValue, required: false) ?? 0;
+            if (window == 0)
+                return null;
+            int period = arch switch { "gemma2" or "gpt-oss" => 2, "gemma3" => 6, _ => 0 };
+            string patternKey = K("attention.sliding_window_pattern");
+            if (md.Find(patternKey) is { } pattern)
+            {
+                keys["sliding window global-layer period"] = patternKey;
+                period = pattern.IsArray ? PeriodOf(pattern, patternKey, layers) : (int)Long(patternKey, "sliding window global-layer period", 0, layers);
+            }
+            return new SlidingWindowSpec { WindowTokens = window, GlobalLayerPeriod = period };
+        }
+
+        /// <summary>The global-layer period of a per-layer bool array (true = sliding), as llama.cpp writes for some models.</summary>
+        private int PeriodOf(GgufValue pattern, string key, int layers)
+        {
+            if (pattern.ElementType != GgufValueType.Bool || pattern.Items is null)
+                throw md.Error(key, $"expected an integer or an array of bools, found {pattern}");
+            if (pattern.Count != layers)
+                throw md.Error(key, $"expected one value per layer ({layers}), found {pattern.Count}");
+            var sliding = pattern.Items.Select(v => v.AsBool!.Value).ToArray();
+            int firstGlobal = Array.IndexOf(sliding, false);
+            if (firstGlobal < 0)
+                return 0;
+            int period = firstGlobal + 1;
+            if (!Enumerable.Range(0, layers).All(i => sliding[i] == ((i + 1) % period != 0)))
+                notes.Add($"{key} is irregular; modelled as one global layer every {period}");
+            return period;
+        }
+
+        private void ArchitectureNotes(ModelSpec spec)
+        {
+            if (arch == "phi3" && spec.SlidingWindow is not null)
+                notes.Add("llama.cpp currently disables Phi-3's sliding window and caches the whole context");
+            if (arch == "gpt2" && !spec.TiedEmbeddings)
+                notes.Add("GPT-2 ties its output matrix to the token embedding, but this file stores output.weight as well; it is counted as stored");
+        }
+
+        /// <summary>The Hugging Face model_type the rest of LlmSizer knows the family by.</summary>
+        private string HuggingFaceName(ModelSpec spec) => arch switch
+        {
+            "llama" => spec.Moe is not null ? "mixtral" : spec.SlidingWindow is not null ? "mistral" : "llama",
+            "qwen2moe" => "qwen2_moe",
+            "qwen3moe" => "qwen3_moe",
+            "gemma3" => "gemma3_text",
+            "deepseek2" => spec.Moe is { RouterScoreCorrectionBias: true } ? "deepseek_v3" : "deepseek_v2",
+            "gpt-oss" => "gpt_oss",
+            _ => arch,
+        };
+
+        private bool Has(string name) => tensors.ContainsKey(name);
+
+        /// <summary>Whether any layer holds <c>blk.N.{suffix}</c>.</summary>
+        private bool AnyBlock(string suffix) => FirstBlockTensor(suffix) is not null;
+
+        private GgufTensor? FirstBlockTensor(string suffix) => BlockTensors.GetValueOrDefault(suffix);
+
+        /// <summary>For each per-layer tensor name <c>blk.N.{suffix}</c>, the tensor of the lowest N, by suffix.</summary>
+        private Dictionary<string, GgufTensor> BlockTensors => blockTensors ??= IndexBlocks();
+
+        private Dictionary<string, GgufTensor>? blockTensors;
+
+        private Dictionary<string, GgufTensor> IndexBlocks()
+        {
+            var bySuffix = new Dictionary<string, (int Block, GgufTensor Tensor)>(StringComparer.Ordinal);
+            foreach (var (name, tensor) in tensors)
+            {
+                if (!name.StartsWith("blk.", StringComparison.Ordinal))
+                    continue;
+                int dot = name.IndexOf('.', 4);
+                if (dot < 0 || !int.TryParse(name.AsSpan(4, dot - 4), out int block))
+                    continue;
+                string suffix = name[(dot + 1)..];
+                if (!bySuffix.TryGetValue(suffix, out var seen) || block < seen.Block)
+                    bySuffix[suffix] = (block, tensor);
+            }
+            return bySuffix.ToDictionary(e => e.Key, e => e.Value.Tensor, StringComparer.Ordinal);
+        }
+
+        private int? Int(string key, string field, int min, int max, bool required = true)
+        {
+            keys.TryAdd(field, key); // an absent optional key still names the field in the validator's messages
+            return md.Contains(key) || required ? (int)Long(key, field, min, max) : null;
+        }
+
+        private long Long(string key, string field, long min, long max)
+        {
+            keys[field] = key;
+            long value = md.Integer(key) ?? throw md.Error(key, "expected an integer, found none (llama.cpp requires it)");
+            if (value < min || value > max)
+                throw md.Error(key, min == 1 && value <= 0
+                    ? $"expected a positive integer, found {value}"
+                    : $"expected an integer from {min} to {max}, found {value}");
+            return value;
+        }
+
+        /// <summary>
+        /// A value that may be one integer or one per layer (llama.cpp accepts both for head counts and FFN sizes).
+        /// Per layer, the spec takes the largest and a note says so, since <see cref="ModelSpec"/> has one value for all layers.
+        /// </summary>
+        private long? LayerMax(string key, string field, int layers, long scalarMin, long max, bool required)
+        {
+            keys.TryAdd(field, key);
+            var value = md.Find(key);
+            if (value is null || !value.IsArray)
+                return value is null && !required ? null : Long(key, field, Math.Max(scalarMin, 1), max);
+            keys[field] = key;
+            var perLayer = md.IntegerArray(key)!;
+            if (perLayer.Count != layers)
+                throw md.Error(key, $"expected one value per layer ({layers}), found {perLayer.Count}");
+            long largest = perLayer.Max(), smallest = perLayer.Min();
+            // A layer may have no heads or no MLP (0); the largest sizes the spec.
+            if (smallest < 0 || largest > max || largest < 1)
+                throw md.Error(key, $"expected per-layer integers from 0 to {max}, not all 0, found {smallest} to {largest}");
+            if (smallest != largest)
+                notes.Add($"{key} differs by layer ({smallest} to {largest}); the spec uses {largest} for every layer");
+            return largest;
+        }
+    }
+}

@@ -1,0 +1,363 @@
+using System.Text;
+using LlmSizer.Formats.Gguf;
+
+namespace LlmSizer.Tests.Support;
+
+/// <summary>
+/// The shape of a real model as llama.cpp's converter would write it: the metadata keys and the tensor names and
+/// shapes of llama.cpp's tensor tables (gguf-py constants, src/llama-model.cpp). Sizes are copied from each model's
+/// published config.json. <see cref="GgufModels.Writer"/> turns one into a <see cref="GgufWriter"/>.
+/// </summary>
+internal sealed record GgufShape
+{
+    public required string Arch { get; init; }
+    public required string Name { get; init; }
+    public required long Vocab { get; init; }
+    public required int Hidden { get; init; }
+    public required int Layers { get; init; }
+    public required int Heads { get; init; }
+    public int KvHeads { get; init; }
+    public int? HeadDim { get; init; }
+    public long Ffn { get; init; }
+    public int Context { get; init; } = 4096;
+    public bool Tied { get; init; }
+    public bool QkvBias { get; init; }
+    public bool OutputBias { get; init; }
+    public bool MlpBias { get; init; }
+    public bool QkNorm { get; init; }
+    public bool LayerNorm { get; init; }
+    public bool Gated { get; init; } = true;
+    /// <summary>One attn_qkv tensor instead of q, k, v (Phi-3, Falcon, GPT-2).</summary>
+    public bool FusedQkv { get; init; }
+    /// <summary>Phi-3: gate and up stored as one ffn_up of 2 × ffn rows.</summary>
+    public bool FusedGateUp { get; init; }
+    public string[] BlockNorms { get; init; } = ["attn_norm", "ffn_norm"];
+    public int LearnedPositions { get; init; }
+    public int? SlidingWindow { get; init; }
+    public bool RopeFreqs { get; init; }
+    public bool RopeFactors { get; init; }
+    public bool Sinks { get; init; }
+    // Mixture of experts
+    public int Experts { get; init; }
+    public int ExpertsUsed { get; init; }
+    public long ExpertFfn { get; init; }
+    public int SharedExperts { get; init; }
+    /// <summary>Qwen2-MoE: one gated shared expert of this size (expert_shared_feed_forward_length).</summary>
+    public long SharedExpertFfn { get; init; }
+    public int LeadingDense { get; init; }
+    public bool RouterBias { get; init; }
+    public bool ScoreCorrectionBias { get; init; }
+    public string ExpertType { get; init; } = "";
+    // Multi-head latent attention (deepseek2)
+    public int QLoraRank { get; init; }
+    public int KvLoraRank { get; init; }
+    public int NopeDim { get; init; }
+    public int RopeDim { get; init; }
+    public int VDim { get; init; }
+    /// <summary>Files converted after llama.cpp's MLA rework: kv_b split into k_b and v_b, and the *_mla length keys.</summary>
+    public bool MlaV2Layout { get; init; }
+}
+
+/// <summary>Real models' shapes, and the writer that lays them out as GGUF.</summary>
+internal static class GgufModels
+{
+    public static GgufShape Llama31_8B => new()
+    {
+        Arch = "llama", Name = "Llama-3.1-8B", Vocab = 128_256, Hidden = 4096, Layers = 32, Heads = 32, KvHeads = 8,
+        Ffn = 14_336, Context = 131_072, RopeFreqs = true,
+    };
+
+    public static GgufShape Mistral7B => new()
+    {
+        Arch = "llama", Name = "Mistral-7B-v0.1", Vocab = 32_000, Hidden = 4096, Layers = 32, Heads = 32, KvHeads = 8,
+        Ffn = 14_336, Context = 32_768, SlidingWindow = 4096,
+    };
+
+    public static GgufShape Mixtral8x7B => new()
+    {
+        Arch = "llama", Name = "Mixtral-8x7B-v0.1", Vocab = 32_000, Hidden = 4096, Layers = 32, Heads = 32, KvHeads = 8,
+        Ffn = 14_336, Context = 32_768, Experts = 8, ExpertsUsed = 2, ExpertFfn = 14_336,
+    };
+
+    public static GgufShape Qwen25_05B => new()
+    {
+        Arch = "qwen2", Name = "Qwen2.5-0.5B", Vocab = 151_936, Hidden = 896, Layers = 24, Heads = 14, KvHeads = 2,
+        Ffn = 4864, Context = 32_768, Tied = true, QkvBias = true,
+    };
+
+    public static GgufShape Qwen15MoeA27B => new()
+    {
+        Arch = "qwen2moe", Name = "Qwen1.5-MoE-A2.7B", Vocab = 151_936, Hidden = 2048, Layers = 24, Heads = 16, KvHeads = 16,
+        Ffn = 5632, Context = 8192, QkvBias = true, Experts = 60, ExpertsUsed = 4, ExpertFfn = 1408, SharedExpertFfn = 5632,
+    };
+
+    public static GgufShape Qwen3_06B => new()
+    {
+        Arch = "qwen3", Name = "Qwen3-0.6B", Vocab = 151_936, Hidden = 1024, Layers = 28, Heads = 16, KvHeads = 8,
+        HeadDim = 128, Ffn = 3072, Context = 40_960, Tied = true, QkNorm = true,
+    };
+
+    public static GgufShape Qwen3_30B_A3B => new()
+    {
+        Arch = "qwen3moe", Name = "Qwen3-30B-A3B", Vocab = 151_936, Hidden = 2048, Layers = 48, Heads = 32, KvHeads = 4,
+        HeadDim = 128, Ffn = 6144, Context = 40_960, QkNorm = true, Experts = 128, ExpertsUsed = 8, ExpertFfn = 768,
+    };
+
+    public static GgufShape Gemma2_2B => new()
+    {
+        Arch = "gemma2", Name = "gemma-2-2b", Vocab = 256_000, Hidden = 2304, Layers = 26, Heads = 8, KvHeads = 4,
+        HeadDim = 256, Ffn = 9216, Context = 8192, Tied = true, SlidingWindow = 4096,
+        BlockNorms = ["attn_norm", "post_attention_norm", "ffn_norm", "post_ffw_norm"],
+    };
+
+    public static GgufShape Gemma3_1B => new()
+    {
+        Arch = "gemma3", Name = "gemma-3-1b", Vocab = 262_144, Hidden = 1152, Layers = 26, Heads = 4, KvHeads = 1,
+        HeadDim = 256, Ffn = 6912, Context = 32_768, Tied = true, QkNorm = true, SlidingWindow = 512,
+        BlockNorms = ["attn_norm", "post_attention_norm", "ffn_norm", "post_ffw_norm"],
+    };
+
+    public static GgufShape Phi3Mini128k => new()
+    {
+        Arch = "phi3", Name = "Phi-3-mini-128k-instruct", Vocab = 32_064, Hidden = 3072, Layers = 32, Heads = 32, KvHeads = 32,
+        Ffn = 8192, Context = 131_072, FusedQkv = true, FusedGateUp = true, RopeFactors = true, SlidingWindow = 262_144,
+    };
+
+    public static GgufShape DeepSeekV2Lite => new()
+    {
+        Arch = "deepseek2", Name = "DeepSeek-V2-Lite", Vocab = 102_400, Hidden = 2048, Layers = 27, Heads = 16, KvHeads = 16,
+        Ffn = 10_944, Context = 163_840, KvLoraRank = 512, NopeDim = 128, RopeDim = 64, VDim = 128,
+        Experts = 64, ExpertsUsed = 6, ExpertFfn = 1408, SharedExperts = 2, LeadingDense = 1,
+    };
+
+    public static GgufShape DeepSeekV3 => new()
+    {
+        Arch = "deepseek2", Name = "DeepSeek-V3", Vocab = 129_280, Hidden = 7168, Layers = 61, Heads = 128, KvHeads = 1,
+        Ffn = 18_432, Context = 163_840, QLoraRank = 1536, KvLoraRank = 512, NopeDim = 128, RopeDim = 64, VDim = 128,
+        Experts = 256, ExpertsUsed = 8, ExpertFfn = 2048, SharedExperts = 1, LeadingDense = 3, ScoreCorrectionBias = true,
+        MlaV2Layout = true, ExpertType = "IQ1_S",
+    };
+
+    public static GgufShape GptOss20B => new()
+    {
+        Arch = "gpt-oss", Name = "gpt-oss-20b", Vocab = 201_088, Hidden = 2880, Layers = 24, Heads = 64, KvHeads = 8,
+        HeadDim = 64, Ffn = 2880, Context = 131_072, QkvBias = true, OutputBias = true, MlpBias = true, Sinks = true,
+        SlidingWindow = 128, Experts = 32, ExpertsUsed = 4, ExpertFfn = 2880, RouterBias = true, ExpertType = "MXFP4",
+        BlockNorms = ["attn_norm", "post_attention_norm"],
+    };
+
+    public static GgufShape Gpt2 => new()
+    {
+        Arch = "gpt2", Name = "gpt2", Vocab = 50_257, Hidden = 768, Layers = 12, Heads = 12, KvHeads = 12, Ffn = 3072,
+        Context = 1024, LearnedPositions = 1024, LayerNorm = true, Gated = false, FusedQkv = true, QkvBias = true,
+        OutputBias = true, MlpBias = true,
+    };
+
+    public static GgufShape Falcon7B => new()
+    {
+        Arch = "falcon", Name = "falcon-7b", Vocab = 65_024, Hidden = 4544, Layers = 32, Heads = 71, KvHeads = 1, Ffn = 18_176,
+        Context = 2048, Tied = true, LayerNorm = true, Gated = false, FusedQkv = true, BlockNorms = ["attn_norm"],
+    };
+
+    /// <summary>A quantization type whose block fits a row of <paramref name="rowLength"/>: Q4_K, else Q8_0, else F16.</summary>
+    public static string QuantFor(long rowLength) => rowLength % 256 == 0 ? "Q4_K" : rowLength % 32 == 0 ? "Q8_0" : "F16";
+
+    /// <summary>A writer holding <paramref name="s"/>'s metadata, tokenizer and every tensor info.</summary>
+    public static GgufWriter Writer(GgufShape s)
+    {
+        var w = new GgufWriter();
+        string a = s.Arch;
+        int hd = s.HeadDim ?? s.Hidden / s.Heads;
+        w.Add("general.architecture", a).Add("general.name", s.Name)
+            .Add($"{a}.context_length", (uint)s.Context)
+            .Add($"{a}.embedding_length", (uint)s.Hidden)
+            .Add($"{a}.block_count", (uint)s.Layers)
+            .Add($"{a}.feed_forward_length", (uint)s.Ffn)
+            .Add($"{a}.attention.head_count", (uint)s.Heads);
+        if (s.KvHeads > 0)
+            w.Add($"{a}.attention.head_count_kv", (uint)s.KvHeads);
+        if (s.HeadDim is { } dim)
+            w.Add($"{a}.attention.key_length", (uint)dim).Add($"{a}.attention.value_length", (uint)dim);
+        w.Add(s.LayerNorm ? $"{a}.attention.layer_norm_epsilon" : $"{a}.attention.layer_norm_rms_epsilon", GgufWriter.Value.F32(1e-5f));
+        if (s.SlidingWindow is { } window)
+            w.Add($"{a}.attention.sliding_window", (uint)window);
+        if (s.Experts > 0)
+        {
+            w.Add($"{a}.expert_count", (uint)s.Experts).Add($"{a}.expert_used_count", (uint)s.ExpertsUsed);
+            if (s.Arch != "llama")
+                w.Add($"{a}.expert_feed_forward_length", (uint)s.ExpertFfn);
+            if (s.SharedExperts > 0)
+                w.Add($"{a}.expert_shared_count", (uint)s.SharedExperts);
+            if (s.SharedExpertFfn > 0)
+                w.Add($"{a}.expert_shared_feed_forward_length", (uint)s.SharedExpertFfn);
+            if (s.LeadingDense > 0)
+                w.Add($"{a}.leading_dense_block_count", (uint)s.LeadingDense);
+        }
+        if (s.KvLoraRank > 0)
+        {
+            if (s.QLoraRank > 0)
+                w.Add($"{a}.attention.q_lora_rank", (uint)s.QLoraRank);
+            w.Add($"{a}.attention.kv_lora_rank", (uint)s.KvLoraRank).Add($"{a}.rope.dimension_count", (uint)s.RopeDim);
+            if (s.MlaV2Layout)
+                w.Add($"{a}.attention.key_length", (uint)(s.KvLoraRank + s.RopeDim))
+                    .Add($"{a}.attention.value_length", (uint)s.KvLoraRank)
+                    .Add($"{a}.attention.key_length_mla", (uint)(s.NopeDim + s.RopeDim))
+                    .Add($"{a}.attention.value_length_mla", (uint)s.VDim);
+            else
+                w.Add($"{a}.attention.key_length", (uint)(s.NopeDim + s.RopeDim)).Add($"{a}.attention.value_length", (uint)s.VDim);
+        }
+        else
+        {
+            w.Add($"{a}.rope.dimension_count", (uint)hd);
+        }
+        w.Add("tokenizer.ggml.model", "gpt2").Add("tokenizer.ggml.tokens", Tokens(s.Vocab));
+
+        w.Tensor("token_embd.weight", QuantFor(s.Hidden), s.Hidden, s.Vocab);
+        if (s.LearnedPositions > 0)
+            w.Tensor("position_embd.weight", "F32", s.Hidden, s.LearnedPositions);
+        if (s.RopeFreqs)
+            w.Tensor("rope_freqs.weight", "F32", hd / 2);
+        if (s.RopeFactors)
+            w.Tensor("rope_factors_long.weight", "F32", hd / 2).Tensor("rope_factors_short.weight", "F32", hd / 2);
+        for (int i = 0; i < s.Layers; i++)
+            Block(w, s, i, hd);
+        w.Tensor("output_norm.weight", "F32", s.Hidden);
+        if (s.LayerNorm)
+            w.Tensor("output_norm.bias", "F32", s.Hidden);
+        if (!s.Tied)
+            w.Tensor("output.weight", s.Hidden % 256 == 0 ? "Q6_K" : QuantFor(s.Hidden), s.Hidden, s.Vocab);
+        return w;
+    }
+
+    private static void Block(GgufWriter w, GgufShape s, int i, int hd)
+    {
+        string b = $"blk.{i}.";
+        long h = s.Hidden, q = (long)s.Heads * hd, kv = (long)s.KvHeads * hd;
+        foreach (string norm in s.BlockNorms)
+        {
+            w.Tensor($"{b}{norm}.weight", "F32", h);
+            if (s.LayerNorm)
+                w.Tensor($"{b}{norm}.bias", "F32", h);
+        }
+
+        if (s.KvLoraRank > 0)
+        {
+            long qHead = (long)s.Heads * (s.NopeDim + s.RopeDim);
+            if (s.QLoraRank > 0)
+                w.Tensor($"{b}attn_q_a.weight", QuantFor(h), h, s.QLoraRank)
+                    .Tensor($"{b}attn_q_a_norm.weight", "F32", s.QLoraRank)
+                    .Tensor($"{b}attn_q_b.weight", QuantFor(s.QLoraRank), s.QLoraRank, qHead);
+            else
+                w.Tensor($"{b}attn_q.weight", QuantFor(h), h, qHead);
+            w.Tensor($"{b}attn_kv_a_mqa.weight", QuantFor(h), h, s.KvLoraRank + s.RopeDim)
+                .Tensor($"{b}attn_kv_a_norm.weight", "F32", s.KvLoraRank);
+            if (s.MlaV2Layout)
+                w.Tensor($"{b}attn_k_b.weight", QuantFor(s.NopeDim), s.NopeDim, s.KvLoraRank, s.Heads)
+                    .Tensor($"{b}attn_v_b.weight", QuantFor(s.KvLoraRank), s.KvLoraRank, s.VDim, s.Heads);
+            else
+                w.Tensor($"{b}attn_kv_b.weight", QuantFor(s.KvLoraRank), s.KvLoraRank, (long)s.Heads * (s.NopeDim + s.VDim));
+            w.Tensor($"{b}attn_output.weight", QuantFor((long)s.Heads * s.VDim), (long)s.Heads * s.VDim, h);
+        }
+        else if (s.FusedQkv)
+        {
+            w.Tensor($"{b}attn_qkv.weight", QuantFor(h), h, q + 2 * kv);
+            if (s.QkvBias)
+                w.Tensor($"{b}attn_qkv.bias", "F32", q + 2 * kv);
+        }
+        else
+        {
+            w.Tensor($"{b}attn_q.weight", QuantFor(h), h, q)
+                .Tensor($"{b}attn_k.weight", QuantFor(h), h, kv)
+                .Tensor($"{b}attn_v.weight", QuantFor(h), h, kv);
+            if (s.QkvBias)
+                w.Tensor($"{b}attn_q.bias", "F32", q).Tensor($"{b}attn_k.bias", "F32", kv).Tensor($"{b}attn_v.bias", "F32", kv);
+        }
+        if (s.KvLoraRank == 0)
+        {
+            w.Tensor($"{b}attn_output.weight", QuantFor(q), q, h);
+            if (s.OutputBias)
+                w.Tensor($"{b}attn_output.bias", "F32", h);
+        }
+        if (s.QkNorm)
+            w.Tensor($"{b}attn_q_norm.weight", "F32", hd).Tensor($"{b}attn_k_norm.weight", "F32", hd);
+        if (s.Sinks)
+            w.Tensor($"{b}attn_sinks.weight", "F32", s.Heads);
+
+        if (s.Experts > 0 && i >= s.LeadingDense)
+            Experts(w, s, b);
+        else
+            DenseMlp(w, s, b);
+    }
+
+    private static void DenseMlp(GgufWriter w, GgufShape s, string b)
+    {
+        long h = s.Hidden, f = s.Ffn;
+        if (s.FusedGateUp)
+            w.Tensor($"{b}ffn_up.weight", QuantFor(h), h, 2 * f);
+        else
+        {
+            if (s.Gated)
+                w.Tensor($"{b}ffn_gate.weight", QuantFor(h), h, f);
+            w.Tensor($"{b}ffn_up.weight", QuantFor(h), h, f);
+        }
+        w.Tensor($"{b}ffn_down.weight", QuantFor(f), f, h);
+        if (s.MlpBias)
+            w.Tensor($"{b}ffn_up.bias", "F32", f).Tensor($"{b}ffn_down.bias", "F32", h);
+    }
+
+    private static void Experts(GgufWriter w, GgufShape s, string b)
+    {
+        long h = s.Hidden, fe = s.ExpertFfn, e = s.Experts;
+        string up = s.ExpertType.Length > 0 ? s.ExpertType : QuantFor(h);
+        string down = s.ExpertType.Length > 0 ? s.ExpertType : QuantFor(fe);
+        w.Tensor($"{b}ffn_gate_inp.weight", "F32", h, e);
+        if (s.RouterBias)
+            w.Tensor($"{b}ffn_gate_inp.bias", "F32", e);
+        if (s.ScoreCorrectionBias)
+            w.Tensor($"{b}exp_probs_b.bias", "F32", e);
+        w.Tensor($"{b}ffn_gate_exps.weight", up, h, fe, e)
+            .Tensor($"{b}ffn_up_exps.weight", up, h, fe, e)
+            .Tensor($"{b}ffn_down_exps.weight", down, fe, h, e);
+        if (s.MlpBias)
+            w.Tensor($"{b}ffn_gate_exps.bias", "F32", fe, e)
+                .Tensor($"{b}ffn_up_exps.bias", "F32", fe, e)
+                .Tensor($"{b}ffn_down_exps.bias", "F32", h, e);
+        long shared = s.SharedExperts * fe + s.SharedExpertFfn;
+        if (shared > 0)
+        {
+            w.Tensor($"{b}ffn_gate_shexp.weight", QuantFor(h), h, shared)
+                .Tensor($"{b}ffn_up_shexp.weight", QuantFor(h), h, shared)
+                .Tensor($"{b}ffn_down_shexp.weight", QuantFor(shared), shared, h);
+            if (s.SharedExpertFfn > 0)
+                w.Tensor($"{b}ffn_gate_inp_shexp.weight", "F32", h);
+        }
+    }
+
+    /// <summary>A <c>tokenizer.ggml.tokens</c> array of <paramref name="count"/> short strings, written without one object per token.</summary>
+    public static GgufWriter.Value Tokens(long count) => new(GgufValueType.Array, w =>
+    {
+        w.Write((uint)GgufValueType.String);
+        w.Write((ulong)count);
+        Span<byte> text = stackalloc byte[24];
+        for (long i = 0; i < count; i++)
+        {
+            int n = Encoding.ASCII.GetBytes($"t{i}", text);
+            w.Write((ulong)n);
+            w.Write(text[..n]);
+        }
+    });
+
+    /// <summary>A <c>tokenizer.ggml.merges</c>-like array of <paramref name="count"/> "a b" strings.</summary>
+    public static GgufWriter.Value Merges(long count) => new(GgufValueType.Array, w =>
+    {
+        w.Write((uint)GgufValueType.String);
+        w.Write((ulong)count);
+        Span<byte> text = stackalloc byte[40];
+        for (long i = 0; i < count; i++)
+        {
+            int n = Encoding.ASCII.GetBytes($"t{i % 5000} t{i / 5000}", text);
+            w.Write((ulong)n);
+            w.Write(text[..n]);
+        }
+    });
+}
