@@ -9,6 +9,6 @@ internal static class CommonOptions
 
     public static Argument<string> Model() => new("MODEL")
     {
-        Description = "A catalog id (llama-3.1-8b), a size (7b, 1.5B, 8x7b), or a path to a config.json or a folder holding one",
+        Description = "A catalog id (llama-3.1-8b), a size (7b, 8x7b), a config.json, .gguf, .safetensors, index or model folder, hf:ORG/NAME[@REV][:QUANT], or ollama:NAME[:TAG]",
     };
 }

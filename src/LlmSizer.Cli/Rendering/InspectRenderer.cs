@@ -12,13 +12,13 @@ internal static class InspectRenderer
         var m = report.Model;
         var p = report.Parameters;
         console.MarkupLine($"[bold]{Markup.Escape(m.Name)}[/]  ({Markup.Escape(OriginText(m))})");
-        console.WriteLine(ArchitectureLine(report.Architecture));
+        console.WriteLine(report.Architecture is { } arch ? ArchitectureLine(arch) : "architecture: not mapped (parameters come from the tensors)");
         console.WriteLine();
 
         string official = p.Official is { } o
             ? $"   official: {o.Total}{(o.TotalMatches ? " ✓" : " ✗")}  ({o.Source})"
             : "";
-        console.WriteLine($"Parameters: {CountFormat.Exact(p.Total)} ({CountFormat.Short(p.Total)}){official}");
+        console.WriteLine($"Parameters: {CountFormat.Exact(p.Total)} ({CountFormat.Short(p.Total)}), counted from the {p.CountedFrom}{official}");
         if (p.Active != p.Total)
             console.WriteLine($"Active per token: {CountFormat.Exact(p.Active)} ({CountFormat.Short(p.Active)}), embedding included"
                 + (p.Official?.Active is { } a ? $"   official: {a}" + (p.Official.ActiveExcludesEmbedding
@@ -42,12 +42,10 @@ internal static class InspectRenderer
         }
         console.Write(breakdown);
 
-        var detail = new Table().Border(TableBorder.Simple).Title("Per-layer detail")
-            .AddColumn("Tensor group").AddColumn(new TableColumn("×").RightAligned()).AddColumn(new TableColumn("Each").RightAligned())
-            .AddColumn(new TableColumn("Total").RightAligned()).AddColumn("Formula (each)");
-        foreach (var c in p.Components.Concat(p.ReportedApart.Components))
-            detail.AddRow(Markup.Escape(c.Name), c.Instances.ToString(), CountFormat.Exact(c.PerInstance), CountFormat.Exact(c.Total), Markup.Escape(c.Formula));
-        console.Write(detail);
+        if (p.Components.Count > 0)
+            RenderDetail(p, console);
+        if (report.File is { } file)
+            RenderFile(file, console);
 
         var weights = new Table().Border(TableBorder.Simple).Title("Weights")
             .AddColumn("Format").AddColumn(new TableColumn("Bits/param").RightAligned()).AddColumn(new TableColumn("Bytes").RightAligned())
@@ -60,6 +58,31 @@ internal static class InspectRenderer
 
         foreach (var note in m.Notes)
             console.WriteLine($"Note: {note}");
+    }
+
+    private static void RenderDetail(ParametersInfo p, IAnsiConsole console)
+    {
+        var detail = new Table().Border(TableBorder.Simple)
+            .Title(p.CountedFrom == "architecture" ? "Per-layer detail" : "Per-layer detail (from the architecture)")
+            .AddColumn("Tensor group").AddColumn(new TableColumn("×").RightAligned()).AddColumn(new TableColumn("Each").RightAligned())
+            .AddColumn(new TableColumn("Total").RightAligned()).AddColumn("Formula (each)");
+        foreach (var c in p.Components.Concat(p.ReportedApart.Components))
+            detail.AddRow(Markup.Escape(c.Name), c.Instances.ToString(), CountFormat.Exact(c.PerInstance), CountFormat.Exact(c.Total), Markup.Escape(c.Formula));
+        console.Write(detail);
+    }
+
+    private static void RenderFile(FileInfoReport file, IAnsiConsole console)
+    {
+        console.WriteLine($"{file.Format} file{(file.Files.Count > 1 ? $"s ({file.Files.Count})" : "")}: {ByteSize.FormatGB(file.FileBytes)} ({ByteSize.FormatGiB(file.FileBytes)}), "
+            + $"{file.Tensors} tensors, {ByteSize.FormatGB(file.StoredBytes)} of tensor data, {file.BitsPerWeight:0.00} bits per weight (scales included)");
+        var mix = new Table().Border(TableBorder.Simple).Title("Quant mix")
+            .AddColumn("Type").AddColumn(new TableColumn("Parameters").RightAligned()).AddColumn(new TableColumn("Share").RightAligned())
+            .AddColumn(new TableColumn("Bytes").RightAligned()).AddColumn(new TableColumn("GB").RightAligned());
+        foreach (var t in file.QuantMix)
+            mix.AddRow(Markup.Escape(t.Type), CountFormat.Exact(t.Parameters), $"{t.SharePercent:0.00}%", CountFormat.Exact(t.Bytes), ByteSize.FormatGB(t.Bytes));
+        console.Write(mix);
+        foreach (var m in file.Mismatches)
+            console.WriteLine($"Mismatch: {m}");
     }
 
     private static IEnumerable<(string, long, long)> Rows(ParametersInfo p)
@@ -76,7 +99,10 @@ internal static class InspectRenderer
     {
         "catalog" => $"catalog: {m.Id}" + (m.Family is null ? "" : $", family {m.Family}") + (m.HuggingFaceRepo is null ? "" : $", {m.HuggingFaceRepo}"),
         "bareSize" => "bare size: architecture assumed",
-        _ => $"config: {m.Id}" + (m.CheckpointDtype is null ? "" : $", checkpoint dtype {m.CheckpointDtype}"),
+        "configFile" => $"config: {m.Id}" + (m.CheckpointDtype is null ? "" : $", checkpoint dtype {m.CheckpointDtype}"),
+        "huggingFaceHub" => $"Hugging Face Hub: {m.Id}",
+        "ollama" => $"Ollama: {m.Id}",
+        _ => $"file: {m.Id}" + (m.CheckpointDtype is null ? "" : $", checkpoint dtype {m.CheckpointDtype}"),
     };
 
     private static string ArchitectureLine(ModelSpec s)
@@ -100,11 +126,13 @@ internal static class InspectRenderer
         if (s.ParallelBlocks)
             parts.Add("parallel attention+MLP");
         if (s.SlidingWindow is { } w)
-            parts.Add(w.GlobalLayerPeriod == 0 ? $"sliding window {w.WindowTokens}" : $"sliding window {w.WindowTokens} (every {w.GlobalLayerPeriod}th layer global)");
+            parts.Add(w.GlobalLayerPeriod == 0 ? $"sliding window {w.WindowTokens}" : $"sliding window {w.WindowTokens} (every {Ordinal(w.GlobalLayerPeriod)} layer global)");
         if (s.MaxContextTokens > 0)
             parts.Add($"context {s.MaxContextTokens}");
         return string.Join(" · ", parts);
     }
+
+    private static string Ordinal(int n) => n + ((n % 100) is 11 or 12 or 13 ? "th" : (n % 10) switch { 1 => "st", 2 => "nd", 3 => "rd", _ => "th" });
 
     private static string NormText(NormKind norm) => norm switch
     {

@@ -26,6 +26,9 @@ public static class TensorClassifier
         if (last is "token_embd" or "position_embd" or "wte" or "wpe" or "embed_tokens" or "embed_positions" or "embed_in"
             or "word_embeddings" or "tok_embeddings" or "embeddings")
             return ParameterCategory.Embedding;
+        // DeepSeek-V3's multi-token-prediction layer keeps its own output matrix as shared_head.head.
+        if (last == "head" && name.Contains("shared_head", StringComparison.Ordinal))
+            return ParameterCategory.LmHead;
         if (last is "lm_head" or "embed_out" or "output" && !name.Contains("layers.") && !name.Contains("blk.") && !name.Contains(".h."))
             return ParameterCategory.LmHead;
         if (name.Contains("attn") || name.Contains("attention") || last is "q_proj" or "k_proj" or "v_proj" or "o_proj" or "qkv_proj" or "sinks")
@@ -36,11 +39,16 @@ public static class TensorClassifier
         return ParameterCategory.Other;
     }
 
-    /// <summary>Tensors llama.cpp or PyTorch store that are not parameters.</summary>
+    /// <summary>
+    /// Tensors llama.cpp or PyTorch store that are not parameters: rotary frequencies (<c>rope_freqs</c>, Llama 3.1's
+    /// scaling factors; <c>rope_factors_long/short</c>, Phi-3's LongRoPE factors; <c>inv_freq</c>), computed from the
+    /// config rather than trained, and GPT-2's causal masks.
+    /// </summary>
     public static bool IsBuffer(string tensorName)
     {
         string name = tensorName.ToLowerInvariant();
         return name is "rope_freqs.weight" or "rope_freqs"
+            || name.StartsWith("rope_factors_", StringComparison.Ordinal)
             || name.EndsWith("rotary_emb.inv_freq", StringComparison.Ordinal)
             || name.EndsWith(".attn.masked_bias", StringComparison.Ordinal)
             || (name.EndsWith(".attn.bias", StringComparison.Ordinal) && !name.Contains("c_attn"));

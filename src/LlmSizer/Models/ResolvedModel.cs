@@ -9,13 +9,21 @@ public enum ModelOrigin
     BareSize,
     /// <summary>A Hugging Face config.json on disk.</summary>
     ConfigFile,
+    /// <summary>A GGUF file (or split set) on disk.</summary>
+    GgufFile,
+    /// <summary>safetensors weights on disk (a file, an index or a folder).</summary>
+    SafetensorsFile,
+    /// <summary>A Hugging Face Hub repo, read through its config and weight-file headers.</summary>
+    HuggingFaceHub,
+    /// <summary>A model in Ollama's store.</summary>
+    Ollama,
 }
 
 /// <summary>A model the user named, resolved to an architecture, with what was assumed on the way.</summary>
-/// <param name="Id">Catalog id, the size as typed, or the file path.</param>
+/// <param name="Id">Catalog id, the size as typed, the file path or the Hub/Ollama reference.</param>
 /// <param name="Name">Human-readable name.</param>
-/// <param name="Origin">Catalog, bare size or file.</param>
-/// <param name="Spec">The architecture.</param>
+/// <param name="Origin">Catalog, bare size, file, Hub or Ollama.</param>
+/// <param name="Spec">The architecture; null when a weights file's architecture is not one LlmSizer maps (its tensors still count).</param>
 /// <param name="Notes">Assumptions and omissions the user should know about.</param>
 /// <param name="CatalogEntry">The catalog entry, when the model came from the catalog.</param>
 /// <param name="CheckpointDtype">The dtype a config.json names (<c>torch_dtype</c>), if any.</param>
@@ -23,7 +31,7 @@ public sealed record ResolvedModel(
     string Id,
     string Name,
     ModelOrigin Origin,
-    ModelSpec Spec,
+    ModelSpec? Spec,
     IReadOnlyList<string> Notes,
     CatalogEntry? CatalogEntry = null,
     string? CheckpointDtype = null);

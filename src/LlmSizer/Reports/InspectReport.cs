@@ -1,47 +1,82 @@
+using LlmSizer.Formats;
 using LlmSizer.Models;
 using LlmSizer.Precision;
 
 namespace LlmSizer.Reports;
 
-/// <summary>What <c>llmsizer inspect</c> shows, as data: the model, its architecture, exact parameters and weight bytes per format.</summary>
-public sealed record InspectReport(ModelInfo Model, ModelSpec Architecture, ParametersInfo Parameters, IReadOnlyList<WeightBytes> Weights)
+/// <summary>What <c>llmsizer inspect</c> shows, as data: the model, its architecture, exact parameters, weight bytes per format and, when a weights file was read, its facts.</summary>
+public sealed record InspectReport(ModelInfo Model, ModelSpec? Architecture, ParametersInfo Parameters, IReadOnlyList<WeightBytes> Weights, FileInfoReport? File)
 {
-    public static InspectReport Build(ResolvedModel model)
+    public static InspectReport Build(ModelSource source)
     {
-        var count = ParameterCounter.Count(model.Spec);
+        var model = source.Model;
+        var p = source.Parameters;
+        var count = p.Counted;
         var entry = model.CatalogEntry;
         var info = new ModelInfo(
             model.Id, model.Name, Camel(model.Origin.ToString()), entry?.Family, entry?.HuggingFaceRepo, model.CheckpointDtype, model.Notes);
         OfficialInfo? official = entry is null ? null : new OfficialInfo(
             entry.OfficialParameters, entry.OfficialActiveParameters, entry.OfficialActiveExcludesEmbedding, entry.Source,
-            OfficialCount.Parse(entry.OfficialParameters).Matches(count.Total));
+            OfficialCount.Parse(entry.OfficialParameters).Matches(p.Total));
         var parameters = new ParametersInfo(
-            count.Total,
-            count.Active,
+            p.Total,
+            p.Active,
             ActiveIncludesEmbedding: true,
-            BreakdownInfo.From(count.Breakdown),
-            BreakdownInfo.From(count.ActiveBreakdown),
-            count.Components.Select(ComponentInfo.From).ToList(),
-            new ReportedApartInfo(count.ReportedApartTotal, count.ReportedApart.Select(ComponentInfo.From).ToList()),
+            p.FromWeights ? "weights file tensors" : "architecture",
+            BreakdownInfo.From(p.Breakdown),
+            BreakdownInfo.From(p.ActiveBreakdown),
+            count?.Components.Select(ComponentInfo.From).ToList() ?? [],
+            new ReportedApartInfo(count?.ReportedApartTotal ?? 0, count?.ReportedApart.Select(ComponentInfo.From).ToList() ?? []),
             official);
         var weights = NumericFormat.Common
-            .Select(f => new WeightBytes(f.Name, f.BitsPerParameter, f.BytesFor(count.Total), f.Description))
+            .Select(f => new WeightBytes(f.Name, f.BitsPerParameter, f.BytesFor(p.Total), f.Description))
             .ToList();
-        return new InspectReport(info, model.Spec, parameters, weights);
+        return new InspectReport(info, model.Spec, parameters, weights, FileInfoReport.From(source));
     }
 
     internal static string Camel(string s) => char.ToLowerInvariant(s[0]) + s[1..];
 }
+
+/// <summary>Facts of the weights file(s) read: sizes, stored bits per weight, the quant mix, and disagreements with the architecture.</summary>
+/// <param name="StoredBytes">Bytes of every tensor (weights, scales, buffers) as stored.</param>
+/// <param name="BitsPerWeight">Stored bits per parameter, scales included.</param>
+/// <param name="QuantMix">Parameters and bytes per stored type, largest first.</param>
+public sealed record FileInfoReport(
+    string Format,
+    IReadOnlyList<SourceFile> Files,
+    long FileBytes,
+    int Tensors,
+    long StoredBytes,
+    double BitsPerWeight,
+    IReadOnlyList<QuantMixItem> QuantMix,
+    IReadOnlyList<string> Mismatches)
+{
+    public static FileInfoReport? From(ModelSource source)
+    {
+        if (source.Inventory is not { } inv)
+            return null;
+        var mix = inv.ParametersByType
+            .Select(t => new QuantMixItem(t.Type, t.Parameters, t.Bytes, inv.Parameters == 0 ? 0 : Math.Round(100.0 * t.Parameters / inv.Parameters, 2)))
+            .ToList();
+        return new FileInfoReport(inv.Format, source.Files, source.Files.Sum(f => f.Bytes), inv.Tensors.Count, inv.Bytes,
+            Math.Round(inv.BitsPerWeight, 4), mix, source.Mismatches);
+    }
+}
+
+/// <summary>One stored type of a weights file: its parameters, bytes and share of all parameters (percent).</summary>
+public sealed record QuantMixItem(string Type, long Parameters, long Bytes, double SharePercent);
 
 /// <summary>Identity of the model and where its architecture came from.</summary>
 public sealed record ModelInfo(
     string Id, string Name, string Origin, string? Family, string? HuggingFaceRepo, string? CheckpointDtype, IReadOnlyList<string> Notes);
 
 /// <summary>Parameter counts (elements, not bytes). Active counts include the embedding matrix.</summary>
+/// <param name="CountedFrom">"weights file tensors" (exact) or "architecture".</param>
 public sealed record ParametersInfo(
     long Total,
     long Active,
     bool ActiveIncludesEmbedding,
+    string CountedFrom,
     BreakdownInfo Breakdown,
     BreakdownInfo ActiveBreakdown,
     IReadOnlyList<ComponentInfo> Components,

@@ -22,4 +22,5 @@ public sealed partial class LlmSizerJsonContext : JsonSerializerContext;
 [JsonSerializable(typeof(InspectReport))]
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(ErrorDocument))]
+[JsonSerializable(typeof(ScanReport))]
 public sealed partial class ReportJsonContext : JsonSerializerContext;

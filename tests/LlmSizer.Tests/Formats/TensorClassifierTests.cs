@@ -53,12 +53,15 @@ public class TensorClassifierTests
     [InlineData("transformer.word_embeddings_layernorm.weight", ParameterCategory.Norm)]
     [InlineData("model.decoder.project_in.weight", ParameterCategory.Other)]
     [InlineData("model.decoder.layers.0.fc1.weight", ParameterCategory.Mlp)]
+    [InlineData("model.layers.61.shared_head.head.weight", ParameterCategory.LmHead)]
+    [InlineData("model.layers.61.eh_proj.weight", ParameterCategory.Other)]
     [InlineData("model.decoder.layers.0.self_attn_layer_norm.weight", ParameterCategory.Norm)]
     public void Tensor_names_fall_into_the_same_categories_as_the_counter_uses(string name, ParameterCategory category) =>
         Assert.Equal(category, TensorClassifier.Classify(name));
 
     [Theory]
     [InlineData("rope_freqs.weight", true)]
+    [InlineData("rope_factors_long.weight", true)]
     [InlineData("model.layers.0.self_attn.rotary_emb.inv_freq", true)]
     [InlineData("h.0.attn.bias", true)]
     [InlineData("h.0.attn.c_attn.bias", false)]

@@ -102,10 +102,10 @@ internal sealed class FakeHubServer : IAsyncDisposable
                 long to = Math.Min(ends[1].Length > 0 ? long.Parse(ends[1]) : bytes.Length - 1, bytes.Length - 1);
                 ctx.Response.StatusCode = 206;
                 ctx.Response.Headers.ContentRange = $"bytes {from}-{to}/{bytes.Length}";
-                await Write(ctx, bytes.AsMemory((int)from, (int)(to - from + 1)));
+                await Write(ctx, bytes.Slice(from, to - from + 1));
                 return;
             }
-            await Write(ctx, bytes);
+            await Write(ctx, bytes.Slice(0, bytes.Length));
             return;
         }
         ctx.Response.StatusCode = 404;
@@ -128,7 +128,7 @@ internal sealed class FakeHubServer : IAsyncDisposable
         return true;
     }
 
-    private async Task Write(HttpContext ctx, ReadOnlyMemory<byte> bytes)
+    private async Task Write(HttpContext ctx, byte[] bytes)
     {
         Interlocked.Add(ref BytesServed, bytes.Length);
         ctx.Response.ContentLength = bytes.Length;
@@ -147,18 +147,48 @@ internal sealed class FakeRepo(string name, string sha, bool gated)
 
     public bool Gated { get; } = gated;
 
-    public Dictionary<string, byte[]> Files { get; } = [];
+    public Dictionary<string, FakeFile> Files { get; } = [];
 
     public FakeRepo With(string path, byte[] bytes)
     {
-        Files[path] = bytes;
+        Files[path] = new FakeFile(bytes, bytes.Length);
         return this;
+    }
+
+    /// <summary>A file of <paramref name="length"/> bytes whose first bytes are <paramref name="head"/> and the rest zeros (weights are never read).</summary>
+    public FakeRepo WithSparse(string path, byte[] head, long length)
+    {
+        Files[path] = new FakeFile(head, length);
+        return this;
+    }
+
+    /// <summary>Serves a file written on disk by the test writers (sparse beyond its header).</summary>
+    public FakeRepo WithFileHead(string path, string localFile, int headBytes = 4 * 1024 * 1024)
+    {
+        long length = new FileInfo(localFile).Length;
+        using var f = File.OpenRead(localFile);
+        var head = new byte[(int)Math.Min(headBytes, length)];
+        f.ReadExactly(head);
+        return WithSparse(path, head, length);
     }
 
     public FakeRepo With(string path, string text) => With(path, Encoding.UTF8.GetBytes(text));
 }
 
+/// <summary>File contents: the stored head bytes, then zeros up to <see cref="Length"/>.</summary>
+internal sealed record FakeFile(byte[] Head, long Length)
+{
+    public byte[] Slice(long from, long count)
+    {
+        var bytes = new byte[count];
+        if (from < Head.Length)
+            Head.AsSpan((int)from, (int)Math.Min(count, Head.Length - from)).CopyTo(bytes);
+        return bytes;
+    }
+}
+
 [System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, object>))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(long))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(List<Dictionary<string, object>>))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(string))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(int))]
