@@ -6,6 +6,13 @@ using Xunit;
 
 namespace LlmSizer.Tests.Formats.HuggingFace;
 
+/// <summary>Tests that set process environment variables run alone, so no other test reads them half-set.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class EnvironmentCollection
+{
+    public const string Name = "process environment";
+}
+
 public class HubClientTests
 {
     private const string Sha = "0123456789abcdef0123456789abcdef01234567";
@@ -175,6 +182,11 @@ public class HubClientTests
         Assert.Equal("hf:org/model@v9: revision v9: expected revision 'v9' to exist, found HTTP 404", e.Message);
     }
 
+}
+
+[Collection(EnvironmentCollection.Name)]
+public class HubOptionsTests
+{
     [Fact]
     public void HF_ENDPOINT_HF_TOKEN_and_the_cache_folder_come_from_the_environment()
     {
