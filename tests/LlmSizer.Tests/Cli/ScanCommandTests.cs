@@ -60,3 +60,19 @@ public class ScanCommandTests
         Assert.Contains("counted from the weights file tensors", text.Stdout);
     }
 }
+
+public class InspectWeightsFileErrorTests
+{
+    [Fact]
+    public void A_broken_gguf_fails_with_exit_1_naming_the_file_and_offset_without_a_stack_trace()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.Write("broken.gguf", "GGUF\u0003\u0000\u0000\u0000short");
+        var r = CliResult.Run("inspect", path);
+        Assert.Equal(1, r.ExitCode);
+        Assert.StartsWith($"llmsizer: {path}:", r.Stderr);
+        Assert.Contains("expected", r.Stderr);
+        Assert.Single(r.Stderr.TrimEnd().Split('\n'));
+        Assert.DoesNotContain("   at ", r.Stderr);
+    }
+}
