@@ -47,6 +47,11 @@ public static class CliApp
         {
             return output.Fail(ExitFailure, "io", e.Message);
         }
+        catch (Exception e)
+        {
+            // A bug of ours still ends in one line, never a stack trace; the type names it for a report.
+            return output.Fail(ExitFailure, "internal", $"internal error ({e.GetType().Name}): {e.Message}");
+        }
     }
 }
 

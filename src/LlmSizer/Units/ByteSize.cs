@@ -19,6 +19,32 @@ public static class ByteSize
     public static string FormatGB(long bytes, int decimals = 2) =>
         ToGB(bytes).ToString("F" + decimals, CultureInfo.InvariantCulture) + " GB";
 
+    /// <summary>
+    /// Parses "80GB", "24 GiB", "512MiB", "1.5TB", "1073741824": decimal units (KB, MB, GB, TB = 10^3…10^12) and
+    /// binary ones (KiB, MiB, GiB, TiB = 2^10…2^40); a bare number is bytes. Returns false for anything else.
+    /// </summary>
+    public static bool TryParse(string text, out long bytes)
+    {
+        bytes = 0;
+        string s = text.Trim().Replace(" ", "");
+        int split = 0;
+        while (split < s.Length && (char.IsAsciiDigit(s[split]) || s[split] == '.'))
+            split++;
+        if (split == 0 || !decimal.TryParse(s[..split], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal number))
+            return false;
+        decimal? scale = s[split..].ToUpperInvariant() switch
+        {
+            "" or "B" => 1m,
+            "KB" => 1e3m, "MB" => 1e6m, "GB" => 1e9m, "TB" => 1e12m,
+            "KIB" => 1024m, "MIB" => 1024m * 1024, "GIB" => BytesPerGiB, "TIB" => (decimal)BytesPerGiB * 1024,
+            _ => null,
+        };
+        if (scale is not { } k || number * k > long.MaxValue)
+            return false;
+        bytes = (long)Math.Round(number * k);
+        return true;
+    }
+
     /// <summary>"13.04 GiB".</summary>
     public static string FormatGiB(long bytes, int decimals = 2) =>
         ToGiB(bytes).ToString("F" + decimals, CultureInfo.InvariantCulture) + " GiB";

@@ -14,4 +14,24 @@ public class ByteSizeTests
         Assert.Equal("1.00 GiB", ByteSize.FormatGiB(1L << 30));
         Assert.Equal("1.07 GB", ByteSize.FormatGB(1L << 30));
     }
+
+    [Theory]
+    [InlineData("80GB", 80_000_000_000)]
+    [InlineData("24 GiB", 25_769_803_776)]
+    [InlineData("512MiB", 536_870_912)]
+    [InlineData("1.5TB", 1_500_000_000_000)]
+    [InlineData("1073741824", 1_073_741_824)]
+    public void Sizes_parse_in_the_unit_they_name(string text, long bytes)
+    {
+        Assert.True(ByteSize.TryParse(text, out long parsed));
+        Assert.Equal(bytes, parsed);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("GB")]
+    [InlineData("80 gigs")]
+    [InlineData("-5GB")]
+    [InlineData("99999999999TB")]
+    public void Other_text_is_not_a_size(string text) => Assert.False(ByteSize.TryParse(text, out _));
 }
