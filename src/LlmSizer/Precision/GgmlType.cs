@@ -10,6 +10,9 @@ public sealed record GgmlType(int Id, string Name, int BlockElements, int BlockB
     /// <summary>Bits per weight including the block's scales: 8 × block bytes / block elements.</summary>
     public double BitsPerWeight => 8.0 * BlockBytes / BlockElements;
 
+    /// <summary>A block-quantized type (ggml's <c>ggml_is_quantized</c>): blocks of more than one value with their scales. False for F32, F16, BF16, F64 and the integer types.</summary>
+    public bool IsQuantized => BlockElements > 1;
+
     /// <summary>Q8_1 and Q8_K only hold activations at run time, never weights in a file.</summary>
     public bool RuntimeOnly => Id is 9 or 15;
 

@@ -1,0 +1,369 @@
+using LlmSizer.Errors;
+using LlmSizer.Models;
+
+namespace LlmSizer.Formats.Gguf;
+
+/// <summary>What a tensor of a GGUF layout is for; the quantizers decide from it what to quantize.</summary>
+public enum GgufTensorRole
+{
+    /// <summary><c>token_embd</c>: the token-embedding matrix.</summary>
+    TokenEmbedding,
+    /// <summary><c>position_embd</c>: a learned absolute position table (GPT-2).</summary>
+    PositionEmbedding,
+    /// <summary><c>output</c>: the LM head.</summary>
+    Output,
+    /// <summary>A norm's weight or bias (1-D).</summary>
+    Norm,
+    /// <summary>A projection's bias (1-D, or 2-D for stacked experts).</summary>
+    Bias,
+    /// <summary>A linear projection: attention q/k/v/o (fused or not), MLA projections, a dense or shared-expert MLP matrix.</summary>
+    Projection,
+    /// <summary>The routed experts of one layer, stacked into one 3-D tensor (<c>ffn_*_exps</c>).</summary>
+    Experts,
+    /// <summary>An expert router (<c>ffn_gate_inp</c>) or Qwen2-MoE's shared-expert gate (<c>ffn_gate_inp_shexp</c>).</summary>
+    Router,
+    /// <summary>Anything else: gpt-oss's attention sinks.</summary>
+    Other,
+}
+
+/// <summary>
+/// One tensor as llama.cpp's converter writes it. <see cref="Shape"/> lists dimensions outermost first, as
+/// <see cref="TensorInfo"/> does (GGUF stores them innermost first), so a linear layer is <c>[out, in]</c> and its row
+/// length — GGUF's <c>ne[0]</c>, which every quantization block must divide — is the last dimension.
+/// </summary>
+/// <param name="Name">llama.cpp's tensor name, e.g. <c>blk.3.attn_q.weight</c>.</param>
+/// <param name="Shape">Dimensions, outermost first; element counts.</param>
+/// <param name="Role">What the tensor is for.</param>
+/// <param name="Layer">The block number of a <c>blk.N.</c> tensor; -1 for the others.</param>
+public sealed record GgufLayoutTensor(string Name, IReadOnlyList<long> Shape, GgufTensorRole Role, int Layer)
+{
+    /// <summary>Values the tensor holds: the product of <see cref="Shape"/>.</summary>
+    public long Elements { get; } = Shape.Aggregate(1L, (a, d) => checked(a * d));
+
+    /// <summary>GGUF's <c>ne[0]</c>: the length of one row, which a quantization block must divide.</summary>
+    public long RowLength => Shape[^1];
+
+    /// <summary>ggml's dimension count (1 for vectors, 2 for matrices, 3 for stacked experts or MLA's per-head tensors).</summary>
+    public int Dimensions => Shape.Count;
+}
+
+/// <summary>Choices a conversion makes that the architecture does not decide.</summary>
+public sealed record GgufLayoutOptions
+{
+    /// <summary>
+    /// Store <c>output.weight</c> even though the head is tied to the embedding, as conversions of checkpoints that saved
+    /// <c>lm_head.weight</c> beside the embedding do (Falcon's 2023 GGUFs, made from its PyTorch .bin files). GPT-2's
+    /// converter always does.
+    /// </summary>
+    public bool StoreTiedOutput { get; init; }
+
+    public static GgufLayoutOptions Default { get; } = new();
+}
+
+/// <summary>
+/// The tensors llama.cpp's converter (<c>convert_hf_to_gguf.py</c>) writes for a <see cref="ModelSpec"/>: names, shapes and
+/// roles, per architecture, as llama.cpp's tensor tables and model loader (<c>src/llama-model.cpp</c>, <c>src/models/*.cpp</c>,
+/// gguf-py <c>constants.py</c>) name them. Elements sum to <see cref="ParameterCounter"/>'s total, except that GPT-2's converter
+/// also stores its tied output matrix. Not modelled: buffers computed from the config (Llama 3.1's <c>rope_freqs</c>, Phi-3's
+/// LongRoPE factors, a few hundred bytes) and DeepSeek-V3's multi-token-prediction layer, which the converter leaves out.
+/// </summary>
+public static class GgufLayout
+{
+    /// <summary>The Hugging Face <c>model_type</c>s laid out here, with llama.cpp's architecture name for each.</summary>
+    private static readonly Dictionary<string, string> Architectures = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["llama"] = "llama", ["mistral"] = "llama", ["mixtral"] = "llama",
+        ["qwen2"] = "qwen2", ["qwen2_moe"] = "qwen2moe", ["qwen3"] = "qwen3", ["qwen3_moe"] = "qwen3moe",
+        ["gemma"] = "gemma", ["gemma2"] = "gemma2", ["gemma3"] = "gemma3", ["gemma3_text"] = "gemma3",
+        ["phi3"] = "phi3",
+        ["deepseek_v2"] = "deepseek2", ["deepseek_v3"] = "deepseek2",
+        ["gpt_oss"] = "gpt-oss",
+        ["gpt2"] = "gpt2",
+        ["falcon"] = "falcon",
+    };
+
+    /// <summary>The <c>model_type</c>s this layout knows, in the spelling <see cref="ModelSpec.Architecture"/> uses.</summary>
+    public static IReadOnlyList<string> SupportedArchitectures { get; } = Architectures.Keys.Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>Whether llama.cpp's layout of <paramref name="spec"/>'s architecture is modelled.</summary>
+    public static bool Supports(ModelSpec spec) => Architectures.ContainsKey(spec.Architecture);
+
+    /// <summary>llama.cpp's <c>general.architecture</c> for <paramref name="spec"/> (<c>llama</c> for Mistral and Mixtral), or null.</summary>
+    public static string? LlamaCppArchitecture(ModelSpec spec) => Architectures.GetValueOrDefault(spec.Architecture);
+
+    /// <summary>
+    /// Every tensor the converter writes for <paramref name="spec"/>, in file order: <c>token_embd</c>, <c>position_embd</c>,
+    /// the blocks, <c>output_norm</c>, <c>output</c>. An architecture llama.cpp's layout is not modelled for is a
+    /// <see cref="UsageException"/>.
+    /// </summary>
+    public static IReadOnlyList<GgufLayoutTensor> Tensors(ModelSpec spec) => Tensors(spec, GgufLayoutOptions.Default);
+
+    /// <summary>Every tensor the converter writes for <paramref name="spec"/>, with the layout choices in <paramref name="options"/>.</summary>
+    public static IReadOnlyList<GgufLayoutTensor> Tensors(ModelSpec spec, GgufLayoutOptions options)
+    {
+        ModelSpecValidator.Validate(spec);
+        string arch = LlamaCppArchitecture(spec) ?? throw new UsageException(
+            $"architecture \"{spec.Architecture}\": llama.cpp's GGUF layout is modelled for {string.Join(", ", SupportedArchitectures)}");
+        var b = new Builder(spec, arch, options);
+        return b.Build();
+    }
+
+    /// <summary>
+    /// The same layout, under llama.cpp's names, for any spec, including architectures llama.cpp's own layout is not modelled for
+    /// (OPT, BLOOM, GPT-NeoX, OLMo…): separate q/k/v, the spec's norms, biases and embeddings. The Hugging Face side of
+    /// <c>WeightsPrediction</c> starts from it; it is not a claim about a GGUF file.
+    /// </summary>
+    internal static IReadOnlyList<GgufLayoutTensor> AnyArchitecture(ModelSpec spec)
+    {
+        ModelSpecValidator.Validate(spec);
+        return new Builder(spec, LlamaCppArchitecture(spec) ?? "generic", GgufLayoutOptions.Default).Build();
+    }
+
+    /// <summary>GGUF's default alignment of the data section and of each tensor in it (<c>general.alignment</c>), in bytes.</summary>
+    public const int DefaultAlignment = 32;
+
+    /// <summary>The fixed start of a GGUF file: magic, version, tensor count and metadata count (4 + 4 + 8 + 8 bytes).</summary>
+    public const int FixedHeaderBytes = 24;
+
+    /// <summary>
+    /// Bytes of the tensor-info entries of <paramref name="inventory"/>'s tensors: per tensor the name (8-byte length + UTF-8),
+    /// the dimension count (4), each dimension (8), the type id (4) and the data offset (8), as ggml's <c>docs/gguf.md</c> lays them out.
+    /// </summary>
+    public static long TensorInfoBytes(TensorInventory inventory) =>
+        inventory.Tensors.Sum(t => 8L + System.Text.Encoding.UTF8.GetByteCount(t.Name) + 4 + 8L * t.Shape.Count + 4 + 8);
+
+    /// <summary>Bytes of the data section: each tensor's bytes padded to <paramref name="alignment"/>, as llama-quantize writes them.</summary>
+    public static long DataBytes(TensorInventory inventory, int alignment = DefaultAlignment) =>
+        inventory.Tensors.Sum(t => Pad(t.Bytes, alignment));
+
+    /// <summary>
+    /// Bytes of the whole file: the fixed header, <paramref name="metadataBytes"/> of key/value metadata (tokenizer, chat template,
+    /// hyperparameters; not derivable from a spec), the tensor infos, padding to <paramref name="alignment"/>, and the data section.
+    /// </summary>
+    public static long FileBytes(TensorInventory inventory, long metadataBytes, int alignment = DefaultAlignment) =>
+        Pad(FixedHeaderBytes + metadataBytes + TensorInfoBytes(inventory), alignment) + DataBytes(inventory, alignment);
+
+    private static long Pad(long bytes, int alignment) => (bytes + alignment - 1) / alignment * alignment;
+
+    private sealed class Builder(ModelSpec spec, string arch, GgufLayoutOptions options)
+    {
+        private readonly List<GgufLayoutTensor> tensors = [];
+        private readonly long h = spec.HiddenSize;
+        private readonly bool layerNorm = spec.Norm == NormKind.LayerNorm;
+        private readonly bool normless = spec.Norm == NormKind.NonParametric;
+
+        public List<GgufLayoutTensor> Build()
+        {
+            long embedWidth = spec.EmbeddingProjectionSize ?? h;
+            Add("token_embd.weight", GgufTensorRole.TokenEmbedding, -1, spec.VocabSize, embedWidth);
+            if (spec.Positions == PositionEncoding.Learned && spec.LearnedPositions > 0)
+                Add("position_embd.weight", GgufTensorRole.PositionEmbedding, -1, spec.LearnedPositions, h);
+            if (spec.EmbeddingProjectionSize is { } projection)
+            {
+                // OPT-350m: embeddings live in a smaller space, projected in to and out of the hidden size.
+                Add("project_in.weight", GgufTensorRole.Other, -1, h, projection);
+                Add("project_out.weight", GgufTensorRole.Other, -1, projection, h);
+            }
+            if (spec.EmbeddingNorm)
+                Norm("token_embd_norm", -1, h);
+
+            for (int i = 0; i < spec.Layers; i++)
+                Block(i);
+
+            if (spec.FinalNorm)
+                Norm("output_norm", -1, h);
+            // GPT-2 ties its head to the embedding, but llama.cpp's GPT-2 converter writes the matrix a second time as output.
+            if (!spec.TiedEmbeddings || arch == "gpt2" || options.StoreTiedOutput)
+                Add("output.weight", GgufTensorRole.Output, -1, spec.VocabSize, embedWidth);
+            if (spec.Biases.LmHead)
+                Add("output.bias", GgufTensorRole.Bias, -1, spec.VocabSize);
+            return tensors;
+        }
+
+        private void Block(int i)
+        {
+            string p = $"blk.{i}.";
+            foreach (string norm in BlockNorms())
+                Norm(p + norm, i, h);
+
+            if (spec.Mla is { } mla)
+                LatentAttention(p, i, mla);
+            else
+                Attention(p, i);
+
+            if (spec.IsMoeLayer(i) && spec.Moe is { } moe)
+                Experts(p, i, moe);
+            else
+                DenseMlp(p, i, spec.FfnSize);
+        }
+
+        /// <summary>The per-layer norms under llama.cpp's names, in the order the block applies them.</summary>
+        private string[] BlockNorms()
+        {
+            string[] names = (arch, spec.NormsPerLayer) switch
+            {
+                (_, 0) => [],
+                ("gpt-oss", 2) => ["attn_norm", "post_attention_norm"],
+                ("falcon", 2) => ["attn_norm", "attn_norm_2"],
+                (_, 1) => ["attn_norm"],
+                (_, 2) => ["attn_norm", "ffn_norm"],
+                (_, 4) => ["attn_norm", "post_attention_norm", "ffn_norm", "post_ffw_norm"],
+                _ => throw new UsageException($"architecture \"{spec.Architecture}\": {spec.NormsPerLayer} norms per layer have no llama.cpp names"),
+            };
+            return names;
+        }
+
+        private void Attention(string p, int i)
+        {
+            long hd = spec.EffectiveHeadDim;
+            long q = spec.AttentionHeads * hd, kv = spec.EffectiveKeyValueHeads * hd;
+            // Phi-3, GPT-2 and Falcon keep q, k and v in one matrix, as their checkpoints do.
+            if (arch is "phi3" or "gpt2" or "falcon")
+            {
+                Add(p + "attn_qkv.weight", GgufTensorRole.Projection, i, q + 2 * kv, h);
+                if (spec.Biases.Qkv)
+                    Add(p + "attn_qkv.bias", GgufTensorRole.Bias, i, q + 2 * kv);
+            }
+            else
+            {
+                Add(p + "attn_q.weight", GgufTensorRole.Projection, i, q, h);
+                Add(p + "attn_k.weight", GgufTensorRole.Projection, i, kv, h);
+                Add(p + "attn_v.weight", GgufTensorRole.Projection, i, kv, h);
+                if (spec.Biases.Qkv)
+                {
+                    Add(p + "attn_q.bias", GgufTensorRole.Bias, i, q);
+                    Add(p + "attn_k.bias", GgufTensorRole.Bias, i, kv);
+                    Add(p + "attn_v.bias", GgufTensorRole.Bias, i, kv);
+                }
+            }
+            Add(p + "attn_output.weight", GgufTensorRole.Projection, i, h, q);
+            if (spec.Biases.AttentionOutput)
+                Add(p + "attn_output.bias", GgufTensorRole.Bias, i, h);
+
+            switch (spec.QkNorm)
+            {
+                case QkNormKind.PerHead:
+                    Norm(p + "attn_q_norm", i, hd);
+                    Norm(p + "attn_k_norm", i, hd);
+                    break;
+                case QkNormKind.FullWidth:
+                    Norm(p + "attn_q_norm", i, q);
+                    Norm(p + "attn_k_norm", i, kv);
+                    break;
+            }
+            if (spec.AttentionSinks)
+                Add(p + "attn_sinks.weight", GgufTensorRole.Other, i, spec.AttentionHeads);
+        }
+
+        /// <summary>
+        /// DeepSeek's multi-head latent attention as converted since llama.cpp's MLA rework: kv_b split per head into
+        /// <c>attn_k_b</c> [heads, kv_lora_rank, nope] (transposed for the absorbed product) and <c>attn_v_b</c> [heads, v, kv_lora_rank].
+        /// </summary>
+        private void LatentAttention(string p, int i, MlaSpec mla)
+        {
+            long heads = spec.AttentionHeads, qHead = mla.QkNopeHeadDim + mla.QkRopeHeadDim;
+            if (mla.QLoraRank is { } qr)
+            {
+                Add(p + "attn_q_a.weight", GgufTensorRole.Projection, i, qr, h);
+                if (spec.Biases.Qkv)
+                    Add(p + "attn_q_a.bias", GgufTensorRole.Bias, i, qr);
+                Norm(p + "attn_q_a_norm", i, qr);
+                Add(p + "attn_q_b.weight", GgufTensorRole.Projection, i, heads * qHead, qr);
+            }
+            else
+            {
+                Add(p + "attn_q.weight", GgufTensorRole.Projection, i, heads * qHead, h);
+            }
+            Add(p + "attn_kv_a_mqa.weight", GgufTensorRole.Projection, i, mla.KvLoraRank + mla.QkRopeHeadDim, h);
+            if (spec.Biases.Qkv)
+                Add(p + "attn_kv_a_mqa.bias", GgufTensorRole.Bias, i, mla.KvLoraRank + mla.QkRopeHeadDim);
+            Norm(p + "attn_kv_a_norm", i, mla.KvLoraRank);
+            Add(p + "attn_k_b.weight", GgufTensorRole.Projection, i, heads, mla.KvLoraRank, mla.QkNopeHeadDim);
+            Add(p + "attn_v_b.weight", GgufTensorRole.Projection, i, heads, mla.VHeadDim, mla.KvLoraRank);
+            Add(p + "attn_output.weight", GgufTensorRole.Projection, i, h, heads * mla.VHeadDim);
+            if (spec.Biases.AttentionOutput)
+                Add(p + "attn_output.bias", GgufTensorRole.Bias, i, h);
+        }
+
+        private void DenseMlp(string p, int i, long f)
+        {
+            bool bias = spec.Biases.Mlp;
+            if (arch == "phi3")
+            {
+                // Phi-3 stores gate and up as one gate_up_proj; llama.cpp keeps it as one ffn_up of 2 × ffn rows.
+                Add(p + "ffn_up.weight", GgufTensorRole.Projection, i, 2 * f, h);
+                if (bias)
+                    Add(p + "ffn_up.bias", GgufTensorRole.Bias, i, 2 * f);
+            }
+            else
+            {
+                if (spec.Mlp == MlpKind.Gated)
+                {
+                    Add(p + "ffn_gate.weight", GgufTensorRole.Projection, i, f, h);
+                    if (bias)
+                        Add(p + "ffn_gate.bias", GgufTensorRole.Bias, i, f);
+                }
+                Add(p + "ffn_up.weight", GgufTensorRole.Projection, i, f, h);
+                if (bias)
+                    Add(p + "ffn_up.bias", GgufTensorRole.Bias, i, f);
+            }
+            Add(p + "ffn_down.weight", GgufTensorRole.Projection, i, h, f);
+            if (bias)
+                Add(p + "ffn_down.bias", GgufTensorRole.Bias, i, h);
+        }
+
+        private void Experts(string p, int i, MoeSpec moe)
+        {
+            long e = moe.RoutedExperts, fe = moe.ExpertFfnSize;
+            bool bias = spec.Biases.Mlp, gated = spec.Mlp == MlpKind.Gated;
+            Add(p + "ffn_gate_inp.weight", GgufTensorRole.Router, i, e, h);
+            if (moe.RouterBias)
+                Add(p + "ffn_gate_inp.bias", GgufTensorRole.Bias, i, e);
+            if (moe.RouterScoreCorrectionBias)
+                Add(p + "exp_probs_b.bias", GgufTensorRole.Bias, i, e);
+
+            if (gated)
+                Add(p + "ffn_gate_exps.weight", GgufTensorRole.Experts, i, e, fe, h);
+            Add(p + "ffn_up_exps.weight", GgufTensorRole.Experts, i, e, fe, h);
+            Add(p + "ffn_down_exps.weight", GgufTensorRole.Experts, i, e, h, fe);
+            if (bias)
+            {
+                if (gated)
+                    Add(p + "ffn_gate_exps.bias", GgufTensorRole.Bias, i, e, fe);
+                Add(p + "ffn_up_exps.bias", GgufTensorRole.Bias, i, e, fe);
+                Add(p + "ffn_down_exps.bias", GgufTensorRole.Bias, i, e, h);
+            }
+
+            if (moe.SharedExperts > 0)
+            {
+                // llama.cpp keeps all shared experts of a layer as one MLP of shared × size rows (DeepSeek's n_shared_experts).
+                long s = moe.SharedExperts, width = s * (moe.SharedExpertFfnSize ?? fe);
+                if (gated)
+                    Add(p + "ffn_gate_shexp.weight", GgufTensorRole.Projection, i, width, h);
+                Add(p + "ffn_up_shexp.weight", GgufTensorRole.Projection, i, width, h);
+                Add(p + "ffn_down_shexp.weight", GgufTensorRole.Projection, i, h, width);
+                if (bias)
+                {
+                    if (gated)
+                        Add(p + "ffn_gate_shexp.bias", GgufTensorRole.Bias, i, width);
+                    Add(p + "ffn_up_shexp.bias", GgufTensorRole.Bias, i, width);
+                    Add(p + "ffn_down_shexp.bias", GgufTensorRole.Bias, i, s * h);
+                }
+                if (moe.SharedExpertGate)
+                    Add(p + "ffn_gate_inp_shexp.weight", GgufTensorRole.Router, i, h);
+            }
+        }
+
+        private void Norm(string name, int layer, long width)
+        {
+            if (normless)
+                return;
+            Add(name + ".weight", GgufTensorRole.Norm, layer, width);
+            if (layerNorm)
+                Add(name + ".bias", GgufTensorRole.Norm, layer, width);
+        }
+
+        private void Add(string name, GgufTensorRole role, int layer, params long[] shape) =>
+            tensors.Add(new GgufLayoutTensor(name, shape, role, layer));
+    }
+}

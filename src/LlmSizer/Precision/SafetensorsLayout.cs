@@ -1,0 +1,152 @@
+using LlmSizer.Formats.Gguf;
+using LlmSizer.Models;
+
+namespace LlmSizer.Precision;
+
+/// <summary>
+/// One logical tensor of a Hugging Face checkpoint: a module's weight (a matrix of <see cref="Out"/> × <see cref="In"/>,
+/// possibly a stack of <see cref="Stack"/> experts) or a vector. <see cref="ParameterStyle"/> marks the tensors a model holds
+/// as bare parameters rather than <c>nn.Linear</c> weights (gpt-oss's experts and sinks, DeepSeek-V3's correction bias), which
+/// are named <c>module</c>, <c>module_bias</c>, <c>module_blocks</c> instead of <c>module.weight</c>.
+/// </summary>
+internal sealed record HfTensor(string Module, string Suffix, GgufTensorRole Role, long[] Shape, long Out, long In, long Stack, bool ParameterStyle)
+{
+    public string NameFor(string suffix) =>
+        ParameterStyle ? (suffix == "weight" ? Module : $"{Module}_{suffix}") : $"{Module}.{suffix}";
+
+    public string Name => NameFor(Suffix);
+
+    public long Elements => Shape.Aggregate(1L, (a, d) => checked(a * d));
+
+    /// <summary>A weight matrix (or a stack of them) that a format may quantize.</summary>
+    public bool IsMatrix => Role is GgufTensorRole.Projection or GgufTensorRole.Experts or GgufTensorRole.Router
+        or GgufTensorRole.TokenEmbedding or GgufTensorRole.PositionEmbedding or GgufTensorRole.Output;
+}
+
+/// <summary>
+/// The tensors a Hugging Face checkpoint of a <see cref="ModelSpec"/> holds, translated from llama.cpp's layout: names as
+/// transformers' modelling code writes them (<c>model.layers.N.self_attn.q_proj</c>; GPT-2's <c>transformer.h.N.attn.c_attn</c>;
+/// Falcon's <c>self_attention.query_key_value</c>), shapes <c>[out, in]</c>. Differences from the GGUF side: GPT-2's tied head is
+/// not stored; DeepSeek's <c>kv_b_proj</c> is one matrix (llama.cpp splits it per head); gpt-oss keeps gate and up fused; routed
+/// experts are shown stacked, one tensor per projection with a leading expert dimension (checkpoints that save one module per
+/// expert hold the same bytes in that many tensors).
+/// </summary>
+internal static class SafetensorsLayout
+{
+    public static IReadOnlyList<HfTensor> Tensors(ModelSpec spec)
+    {
+        string arch = GgufLayout.LlamaCppArchitecture(spec) ?? spec.Architecture;
+        var list = new List<HfTensor>();
+        foreach (var t in GgufLayout.Supports(spec) ? GgufLayout.Tensors(spec) : GgufLayout.AnyArchitecture(spec))
+        {
+            if (Translate(spec, arch, t) is { } hf)
+                list.Add(hf);
+        }
+        return list;
+    }
+
+    private static HfTensor? Translate(ModelSpec spec, string arch, GgufLayoutTensor t)
+    {
+        string name = t.Name;
+        bool gpt2 = arch == "gpt2", falcon = arch == "falcon", gptOss = arch == "gpt-oss";
+        string suffix = name.EndsWith(".bias", StringComparison.Ordinal) ? "bias" : "weight";
+        string stem = name[..name.LastIndexOf('.')];
+
+        if (stem == "output" && gpt2)
+            return null; // GPT-2's checkpoint ties lm_head to wte and does not store it.
+        if (stem.EndsWith("attn_v_b", StringComparison.Ordinal))
+            return null; // folded into kv_b_proj with attn_k_b
+        if (gptOss && stem.EndsWith("ffn_up_exps", StringComparison.Ordinal))
+            return null; // folded into gate_up_proj with ffn_gate_exps
+
+        string module;
+        long[] shape = [.. t.Shape];
+        long @out = 0, @in = 0, stack = 1;
+        bool parameterStyle = false;
+
+        if (t.Layer < 0)
+        {
+            module = stem switch
+            {
+                "token_embd" => gpt2 ? "transformer.wte" : falcon ? "transformer.word_embeddings" : "model.embed_tokens",
+                "position_embd" => "transformer.wpe",
+                "token_embd_norm" => "model.embed_layernorm",
+                "output_norm" => gpt2 || falcon ? "transformer.ln_f" : "model.norm",
+                "output" => "lm_head",
+                "project_in" => "model.project_in",
+                "project_out" => "model.project_out",
+                _ => stem,
+            };
+        }
+        else
+        {
+            string local = stem[(stem.IndexOf('.', 4) + 1)..];
+            string prefix = gpt2 || falcon ? $"transformer.h.{t.Layer}." : $"model.layers.{t.Layer}.";
+            string shared = arch == "qwen2moe" ? "mlp.shared_expert" : "mlp.shared_experts";
+            module = prefix + local switch
+            {
+                "attn_norm" => gpt2 ? "ln_1" : falcon && spec.NormsPerLayer == 2 ? "ln_attn" : "input_layernorm",
+                "attn_norm_2" => "ln_mlp",
+                "ffn_norm" => gpt2 ? "ln_2" : spec.NormsPerLayer == 4 ? "pre_feedforward_layernorm" : "post_attention_layernorm",
+                "post_attention_norm" => "post_attention_layernorm",
+                "post_ffw_norm" => "post_feedforward_layernorm",
+                "attn_q" => "self_attn.q_proj",
+                "attn_k" => "self_attn.k_proj",
+                "attn_v" => "self_attn.v_proj",
+                "attn_qkv" => gpt2 ? "attn.c_attn" : falcon ? "self_attention.query_key_value" : "self_attn.qkv_proj",
+                "attn_output" => gpt2 ? "attn.c_proj" : falcon ? "self_attention.dense" : "self_attn.o_proj",
+                "attn_q_norm" => "self_attn.q_norm",
+                "attn_k_norm" => "self_attn.k_norm",
+                "attn_sinks" => "self_attn.sinks",
+                "attn_q_a" => "self_attn.q_a_proj",
+                "attn_q_a_norm" => "self_attn.q_a_layernorm",
+                "attn_q_b" => "self_attn.q_b_proj",
+                "attn_kv_a_mqa" => "self_attn.kv_a_proj_with_mqa",
+                "attn_kv_a_norm" => "self_attn.kv_a_layernorm",
+                "attn_k_b" => "self_attn.kv_b_proj",
+                "ffn_gate" => "mlp.gate_proj",
+                "ffn_up" => gpt2 ? "mlp.c_fc" : falcon ? "mlp.dense_h_to_4h" : arch == "phi3" ? "mlp.gate_up_proj" : "mlp.up_proj",
+                "ffn_down" => gpt2 ? "mlp.c_proj" : falcon ? "mlp.dense_4h_to_h" : "mlp.down_proj",
+                "ffn_gate_inp" => gptOss ? "mlp.router" : "mlp.gate",
+                "exp_probs_b" => "mlp.gate.e_score_correction_bias",
+                "ffn_gate_exps" => gptOss ? "mlp.experts.gate_up_proj" : "mlp.experts.gate_proj",
+                "ffn_up_exps" => "mlp.experts.up_proj",
+                "ffn_down_exps" => "mlp.experts.down_proj",
+                "ffn_gate_shexp" => shared + ".gate_proj",
+                "ffn_up_shexp" => shared + ".up_proj",
+                "ffn_down_shexp" => shared + ".down_proj",
+                "ffn_gate_inp_shexp" => "mlp.shared_expert_gate",
+                _ => local,
+            };
+            parameterStyle = local is "attn_sinks" or "exp_probs_b" || (gptOss && local.EndsWith("_exps", StringComparison.Ordinal));
+            if (local == "exp_probs_b")
+                suffix = "weight"; // a bare parameter: the name is the module itself
+
+            if (local == "attn_k_b" && spec.Mla is { } mla)
+            {
+                // kv_b_proj: [heads × (nope + v), kv_lora_rank].
+                long rows = spec.AttentionHeads * (mla.QkNopeHeadDim + (long)mla.VHeadDim);
+                shape = [rows, mla.KvLoraRank];
+            }
+            else if (gptOss && local == "ffn_gate_exps")
+            {
+                // gate_up_proj: gate and up stacked along the rows, as gpt-oss stores them ([experts, 2 × ffn, hidden]; the bias [experts, 2 × ffn]).
+                shape = suffix == "bias" ? [t.Shape[0], 2 * t.Shape[1]] : [t.Shape[0], 2 * t.Shape[1], t.Shape[2]];
+            }
+            else if (local == "ffn_gate_inp_shexp")
+            {
+                shape = [1, t.Shape[0]]; // nn.Linear(hidden, 1)
+            }
+        }
+
+        var role = t.Role;
+        if (suffix == "weight" && shape.Length >= 2 && role is not (GgufTensorRole.Bias or GgufTensorRole.Norm or GgufTensorRole.Other))
+        {
+            if (shape.Length == 3)
+                (stack, @out, @in) = (shape[0], shape[1], shape[2]);
+            else
+                (@out, @in) = (shape[0], shape[1]);
+        }
+        return new HfTensor(module, suffix, role, shape, @out, @in, stack, parameterStyle);
+    }
+}
