@@ -1,0 +1,155 @@
+using LlmSizer.Models;
+
+namespace LlmSizer.Inference.LlamaCpp;
+
+/// <summary>
+/// llama.cpp's compute buffer as a closed form. llama.cpp reserves it once (llama-context.cpp <c>sched_reserve</c>) by
+/// allocating the worst-case graph — n_tokens = min(n_ctx, n_ubatch), every token an output, the whole KV cache visible —
+/// with ggml's graph allocator (ggml-alloc.c), which reuses a tensor's memory once its last consumer has run. The buffer is
+/// that allocator's high-water mark. It is reached in one of three phases of the graph, and this form takes the largest:
+/// <list type="bullet">
+/// <item><b>attention</b> of a layer: the graph inputs (token ids, positions, output ids, the KV write indices, the attention
+/// mask: n_kv × n_tokens, F32 without flash attention, F16 with) plus, without flash attention, the scores
+/// <c>KQ = 4·n_kv·n_tokens·heads</c> bytes (softmax runs in place) and the attention output; with flash attention the scores are
+/// never materialised and only a few hidden-size activations remain;</item>
+/// <item><b>MLP</b> of a layer: the inputs plus the gate and up projections and their product (3 × 4·n_ff·n_tokens for a gated
+/// MLP, 2 × for a plain one; for experts the same per selected expert, plus the router's scores);</item>
+/// <item><b>output</b>: the logits, 4·n_vocab·n_tokens, plus the final norm; the mask and the KV indices are free by then.</item>
+/// </list>
+/// The small hidden-size terms (how many n_embd × n_tokens activations are alive at each peak) were fitted to llama.cpp's own
+/// measurements (docs/ACCURACY.md); the large terms are the tensors named above.
+/// </summary>
+internal static class LlamaCppCompute
+{
+    /// <summary>One candidate peak: its bytes and the formula with numbers.</summary>
+    public sealed record Phase(string Name, long Bytes, string Formula);
+
+    /// <summary>A compute buffer: the largest phase, and all phases for the explanation.</summary>
+    public sealed record Buffer(string Device, long Bytes, Phase Peak, IReadOnlyList<Phase> Phases, IReadOnlyList<EstimateInput> Inputs);
+
+    /// <summary>The graph's input tensors for the worst-case batch, in bytes, and how they add up.</summary>
+    private sealed record GraphInputs(long Bytes, long MaskBytes, string Formula);
+
+    public static IReadOnlyList<Buffer> Buffers(ModelSpec spec, LlamaCppSettings settings, IReadOnlyList<LlamaCppKvCache.Cache> caches,
+        LlamaCppKvCache.Rows rows, List<string> notes)
+    {
+        long t = settings.ReserveTokens;
+        long h = spec.HiddenSize;
+        var inputs = Inputs(settings, caches, rows, t);
+        var family = Family(settings);
+
+        long attentionCore;
+        string attentionFormula;
+        long kvMax = caches.Max(c => c.Cells);
+        long heads = spec.AttentionHeads;
+        long valueDim = spec.Mla is { } mla ? mla.KvLoraRank : spec.EffectiveHeadDim;
+        if (!settings.FlashAttention)
+        {
+            long scores = checked(4 * kvMax * t * heads);
+            long output = 4 * heads * valueDim * t;
+            attentionCore = scores + output + family.AttentionHidden * h * t;
+            attentionFormula = $"KQ 4 × {kvMax} cells × {t} tokens × {heads} heads = {scores:N0} + attention output 4 × {heads} × {valueDim} × {t} = {output:N0} + {family.AttentionHidden} × 4 × {h} × {t} activations";
+        }
+        else
+        {
+            attentionCore = family.FlashHidden * h * t;
+            attentionFormula = $"{family.FlashHidden / 4} hidden-size activations 4 × {h} × {t} (flash attention keeps no score matrix)";
+        }
+
+        var (mlpCore, mlpFormula) = Mlp(spec, family, t, h);
+
+        long outputBytes = checked(4 * spec.VocabSize * t + 8 * h * t + 12 * t);
+        var phases = new List<Phase>
+        {
+            new("attention", inputs.Bytes + attentionCore, $"inputs {inputs.Bytes:N0} + {attentionFormula}"),
+            new("MLP", inputs.Bytes + mlpCore, $"inputs {inputs.Bytes:N0} + {mlpFormula}"),
+            new("output", outputBytes, $"logits 4 × {spec.VocabSize} vocab × {t} tokens + final norm 2 × 4 × {h} × {t} + ids 12 × {t}"),
+        };
+        var peak = phases.MaxBy(p => p.Bytes)!;
+        var common = new List<EstimateInput>
+        {
+            new("n_tokens (worst-case micro-batch)", $"{t}"),
+            new("n_kv (cells the mask spans)", string.Join(" + ", caches.Select(c => $"{c.Cells}"))),
+            new("inputs", inputs.Formula),
+        };
+
+        var buffers = new List<Buffer>();
+        int gpuStart = settings.GpuStart(spec.Layers);
+        if (settings.GpuLayers == 0)
+        {
+            buffers.Add(new Buffer("CPU", peak.Bytes, peak, phases, common));
+            return buffers;
+        }
+
+        // With offload the graph runs on the GPU; the CPU keeps the token-embedding lookup (token_embd stays on the CPU) and
+        // builds the inputs, whose host copies the GPU then reads. Layers left on the CPU run there, so their peak is host memory too.
+        buffers.Add(new Buffer("GPU", peak.Bytes, peak, phases, common));
+        long hostInputs = 4 * h * t + 12 * t + inputs.MaskBytes * (settings.FlashAttention ? 2 : 1);
+        var hostPhase = new Phase("host inputs", hostInputs,
+            $"token embeddings 4 × {h} × {t} + ids 12 × {t} + the F32 attention mask{(caches.Count > 1 ? "s" : "")} built on the host");
+        if (gpuStart > 0)
+        {
+            var layerPeak = phases.Take(2).MaxBy(p => p.Bytes)!;
+            var host = layerPeak.Bytes > hostInputs ? layerPeak with { Name = $"{layerPeak.Name} (layers on the CPU)" } : hostPhase;
+            buffers.Add(new Buffer("CPU", host.Bytes, host, [hostPhase, layerPeak], common));
+            notes.Add("partial offload: the CPU compute buffer is modelled as the larger of the host inputs and a layer's peak; llama.cpp may also copy CPU-resident weights into the GPU compute buffer to run large batches there (op offload), which this estimate does not add");
+        }
+        else
+        {
+            buffers.Add(new Buffer("CPU", hostInputs, hostPhase, [hostPhase], common));
+        }
+        return buffers;
+    }
+
+    private static GraphInputs Inputs(LlamaCppSettings settings, IReadOnlyList<LlamaCppKvCache.Cache> caches, LlamaCppKvCache.Rows rows, long t)
+    {
+        int maskBytes = settings.FlashAttention ? 2 : 4;
+        long total = 12 * t; // token ids, positions, output ids: int32 each
+        long masks = 0;
+        var parts = new List<string> { $"ids 12 × {t}" };
+        foreach (var c in caches)
+        {
+            long mask = checked(maskBytes * c.Cells * t);
+            long kIdx = 8 * t;
+            // Without flash attention V is stored transposed, so every element gets its own int64 write index.
+            long vIdx = rows.ValueBytes == 0 ? 0 : 8 * t * (settings.FlashAttention ? 1 : rows.ValueWidth);
+            total += mask + kIdx + vIdx;
+            masks += mask;
+            parts.Add($"mask {maskBytes} × {c.Cells} × {t} + KV indices {kIdx + vIdx:N0}");
+        }
+        return new GraphInputs(total, masks, $"{string.Join(" + ", parts)} = {total:N0} bytes");
+    }
+
+    private static (long Bytes, string Formula) Mlp(ModelSpec spec, FamilyTerms family, long t, long h)
+    {
+        if (spec.Moe is { } moe)
+        {
+            // The selected experts' gate, up and product per token; the router's scores (4 × experts per token) and the
+            // weighted expert outputs fit into memory freed earlier and do not raise the measured peak.
+            long k = moe.ExpertsPerToken, fe = moe.ExpertFfnSize;
+            long experts = checked(12 * fe * k * t);
+            long shared = moe.SharedExperts > 0 ? 12 * (moe.SharedExpertFfnSize ?? fe) * moe.SharedExperts * t : 0;
+            long dense = Enumerable.Range(0, spec.Layers).Any(l => !spec.IsMoeLayer(l)) ? 12 * spec.FfnSize * t : 0;
+            long moeBytes = experts + shared + family.MlpHidden * h * t;
+            long denseBytes = dense + family.MlpHidden * h * t;
+            return moeBytes >= denseBytes
+                ? (moeBytes, $"selected experts' gate, up and product 3 × 4 × {fe} × {k} used × {t}{(shared > 0 ? $" + shared experts {shared:N0}" : "")} + {family.MlpHidden / 4} × 4 × {h} × {t} activations")
+                : (denseBytes, $"dense layers' MLP 3 × 4 × {spec.FfnSize} × {t} + {family.MlpHidden / 4} × 4 × {h} × {t} activations");
+        }
+        int matrices = spec.Mlp == MlpKind.Gated ? 3 : 2;
+        long core = checked(4L * matrices * spec.FfnSize * t);
+        return (core + family.MlpHidden * h * t,
+            $"{(matrices == 3 ? "gate, up and their product" : "up and its activation")} {matrices} × 4 × {spec.FfnSize} × {t} + {family.MlpHidden / 4} × 4 × {h} × {t} activations");
+    }
+
+    /// <summary>
+    /// Bytes per (hidden size × token) alive beside the large tensors at each peak, fitted to llama.cpp's measured buffers
+    /// (multiples of 4: one F32 activation of n_embd × n_tokens is 4 bytes per element). Without flash attention the attention
+    /// peak and the MLP peak each hold four such activations (16 bytes) — three (12) when the K cache is block-quantized, whose
+    /// graph lays its tensors out differently; with flash attention the attention phase holds about eight (32).
+    /// </summary>
+    private sealed record FamilyTerms(long AttentionHidden, long FlashHidden, long MlpHidden);
+
+    private static FamilyTerms Family(LlamaCppSettings settings) =>
+        settings.KeyType.IsQuantized ? new(12, 32, 12) : new(16, 32, 16);
+}

@@ -1,0 +1,182 @@
+using LlmSizer.Formats;
+using LlmSizer.Precision;
+
+namespace LlmSizer.Inference.LlamaCpp;
+
+/// <summary>
+/// Where llama.cpp puts each weight and what its model buffers come to (src/llama-model.cpp <c>load_tensors</c>,
+/// src/llama-model-loader.cpp <c>create_tensor</c>, ggml-cpu/repack.cpp):
+/// <list type="bullet">
+/// <item>the input layer (<c>token_embd</c>, learned positions) always stays on the CPU;</item>
+/// <item>blocks <c>il ≥ max(n_layer + 1 − ngl, 0)</c> and the output layer (when ngl ≥ 1) go to the GPU;</item>
+/// <item>a tied output matrix is <c>token_embd</c> loaded a second time into the output layer's buffer when that buffer differs
+/// (the GPU, or the CPU's repack buffer);</item>
+/// <item>CPU-resident weights of a memory-mapped model are a view of the file: the <c>CPU_Mapped</c> buffer spans from the first
+/// to the last byte of those tensors in the file, gaps included;</item>
+/// <item>on a CPU-only build, matrices the CPU backend repacks are copied into a <c>CPU_REPACK</c> buffer (their file bytes stay
+/// mapped, inside the mapped span);</item>
+/// <item>GPU buffers hold each tensor padded to 128 bytes, quantized ones with their last row padded to 512 values
+/// (ggml-cuda.cu's allocation size).</item>
+/// </list>
+/// </summary>
+internal static class LlamaCppWeights
+{
+    /// <summary>GGUF's default data alignment: each tensor starts at a multiple of it (files may set another; the inventory does not carry it).</summary>
+    private const int FileAlignment = 32;
+
+    /// <summary>ggml's CPU buffers align tensors to 32 bytes (TENSOR_ALIGNMENT).</summary>
+    private const int CpuAlignment = 32;
+
+    /// <summary>CUDA buffers align tensors to 128 bytes.</summary>
+    private const int GpuAlignment = 128;
+
+    /// <summary>CUDA pads quantized rows to a multiple of this many values (MATRIX_ROW_PADDING).</summary>
+    private const int GpuRowPadding = 512;
+
+    /// <summary>One model buffer as llama.cpp logs it: <c>NAME model buffer size</c>.</summary>
+    public sealed record Buffer(string Name, string Device, long Bytes, int Tensors, string Formula);
+
+    public static IReadOnlyList<Buffer> Place(TensorInventory weights, int layers, LlamaCppSettings settings, List<string> notes)
+    {
+        int gpuStart = settings.GpuStart(layers);
+        bool outputOnGpu = settings.GpuLayers >= 1;
+        var machine = settings.Machine;
+
+        var mapped = new List<(long Start, long End)>();
+        long repack = 0, gpu = 0;
+        int repackCount = 0, gpuCount = 0, mappedCount = 0;
+        long offset = 0;
+        TensorInfo? tokenEmbedding = null;
+        bool hasOutput = false;
+
+        foreach (var t in weights.Tensors)
+        {
+            long start = Align(offset, FileAlignment);
+            offset = start + t.Bytes;
+            var layer = LayerOf(t.Name, layers);
+            if (t.Name == "token_embd.weight")
+                tokenEmbedding = t;
+            if (t.Name == "output.weight")
+                hasOutput = true;
+
+            bool onGpu = layer.IsInput ? false : layer.IsOutput ? outputOnGpu : layer.Block >= gpuStart;
+            if (onGpu)
+            {
+                gpu += GpuBytes(t);
+                gpuCount++;
+                continue;
+            }
+            if (IsMatrix(t) && machine.Repacks(t.Type, Rows(t)))
+            {
+                repack += Align(t.Bytes, CpuAlignment);
+                repackCount++;
+                continue;
+            }
+            mapped.Add((start, start + t.Bytes));
+            mappedCount++;
+        }
+
+        // Blocks on different devices each load their own copy of the rope frequency factors (TENSOR_DUPLICATED per layer).
+        var ropeTables = weights.Tensors.Where(t => t.Name is "rope_freqs.weight" or "rope_factors_long.weight" or "rope_factors_short.weight").ToList();
+        if (ropeTables.Count > 0 && gpuStart > 0 && gpuStart < layers)
+        {
+            foreach (var t in ropeTables)
+            {
+                // LayerOf puts them with block 0; the GPU blocks get a copy as well.
+                gpu += GpuBytes(t);
+                gpuCount++;
+            }
+        }
+
+        // A tied output matrix: the output layer loads token_embd again unless it lands in the very buffer token_embd is in.
+        if (!hasOutput && tokenEmbedding is { } embd)
+        {
+            if (outputOnGpu)
+            {
+                gpu += GpuBytes(embd);
+                gpuCount++;
+                notes.Add($"tied embeddings: the output layer on the GPU holds its own copy of token_embd.weight ({embd.Bytes:N0} bytes) while the input copy stays on the CPU");
+            }
+            else if (machine.Repacks(embd.Type, Rows(embd)))
+            {
+                repack += Align(embd.Bytes, CpuAlignment);
+                repackCount++;
+                notes.Add($"tied embeddings: the output matrix is token_embd.weight repacked for the CPU's matrix kernels, a second copy ({embd.Bytes:N0} bytes) beside the mapped one that token lookups read");
+            }
+        }
+
+        var buffers = new List<Buffer>();
+        if (mapped.Count > 0)
+        {
+            long first = mapped.Min(r => r.Start), last = mapped.Max(r => r.End);
+            long sum = mapped.Sum(r => r.End - r.Start);
+            buffers.Add(new Buffer("CPU_Mapped", "CPU", last - first, mappedCount,
+                last - first == sum
+                    ? $"the file bytes of {mappedCount} CPU-resident tensors, mapped"
+                    : $"file span of {mappedCount} CPU-resident tensors, mapped: last byte − first byte = {last - first:N0} (tensors {sum:N0}; the span also covers tensors stored between them)"));
+        }
+        if (repackCount > 0)
+            buffers.Add(new Buffer("CPU_REPACK", "CPU", repack, repackCount,
+                $"Σ bytes of {repackCount} matrices the CPU backend repacks, each aligned to {CpuAlignment}"));
+        if (gpuCount > 0)
+            buffers.Add(new Buffer("GPU", "GPU", gpu, gpuCount,
+                $"Σ bytes of {gpuCount} offloaded tensors, quantized rows padded to {GpuRowPadding} values, each aligned to {GpuAlignment}"));
+        return buffers;
+    }
+
+    /// <summary>Which llama.cpp layer a tensor belongs to (llm_tensor_info: input, output or a repeating block).</summary>
+    internal static TensorLayer LayerOf(string name, int layers)
+    {
+        if (name.StartsWith("blk.", StringComparison.Ordinal))
+        {
+            int dot = name.IndexOf('.', 4);
+            if (dot > 4 && int.TryParse(name.AsSpan(4, dot - 4), out int block))
+                return new TensorLayer(Math.Min(block, layers - 1));
+        }
+        if (name.StartsWith("token_embd", StringComparison.Ordinal) || name.StartsWith("position_embd", StringComparison.Ordinal)
+            || name.StartsWith("token_types", StringComparison.Ordinal))
+            return TensorLayer.Input;
+        // rope frequency factors are loaded with each block; block 0 holds the first copy.
+        if (name.StartsWith("rope_", StringComparison.Ordinal))
+            return new TensorLayer(0);
+        return TensorLayer.Output;
+    }
+
+    /// <summary>A weight used as the left operand of a matrix product (2-D) or of the experts' indexed product (3-D).</summary>
+    private static bool IsMatrix(TensorInfo t)
+    {
+        if (t.Role != TensorRole.Weight || t.Name.StartsWith("token_embd", StringComparison.Ordinal)
+            || t.Name.StartsWith("position_embd", StringComparison.Ordinal) || t.Name.Contains("norm", StringComparison.Ordinal)
+            || !t.Name.EndsWith(".weight", StringComparison.Ordinal))
+            return false;
+        return t.Shape.Count == 2 || (t.Shape.Count == 3 && t.Name.Contains("_exps", StringComparison.Ordinal));
+    }
+
+    /// <summary>ggml's ne[1]: rows of a 2-D matrix (or per expert of a 3-D one); Shape lists dimensions outermost first.</summary>
+    private static long Rows(TensorInfo t) => t.Shape.Count >= 2 ? t.Shape[^2] : 1;
+
+    private static long GpuBytes(TensorInfo t)
+    {
+        long bytes = t.Bytes;
+        if (GgmlType.FromName(t.Type) is { BlockElements: > 1 } type && t.Shape.Count > 0 && t.Shape[^1] % GpuRowPadding != 0)
+        {
+            long extra = GpuRowPadding - t.Shape[^1] % GpuRowPadding;
+            bytes += (extra + type.BlockElements - 1) / type.BlockElements * type.BlockBytes;
+        }
+        return Align(bytes, GpuAlignment);
+    }
+
+    private static long Align(long value, long alignment) => (value + alignment - 1) / alignment * alignment;
+
+    /// <summary>A tensor's llama.cpp layer: <see cref="Input"/>, <see cref="Output"/>, or a block index.</summary>
+    internal readonly record struct TensorLayer(int Block)
+    {
+        public static TensorLayer Input => new(-1);
+
+        public static TensorLayer Output => new(int.MaxValue);
+
+        public bool IsInput => Block == -1;
+
+        public bool IsOutput => Block == int.MaxValue;
+    }
+}

@@ -1,0 +1,181 @@
+using LlmSizer.Formats.Gguf;
+using LlmSizer.Tests.Support;
+
+namespace LlmSizer.Tests.Inference.LlamaCpp;
+
+/// <summary>
+/// A small model of a real architecture for llama.cpp to load: the layout (metadata keys, tensor names and shapes) of
+/// llama.cpp's tensor tables for the architecture, with small dimensions so the file is a few MB and loads in
+/// milliseconds. The tensor data is zeros (the file is sparse); llama.cpp only needs to load it and build the graph.
+/// </summary>
+/// <param name="Id">Case name, e.g. <c>llama-gqa-f16</c>.</param>
+/// <param name="Shape">Dimensions and layout flags (the same record the GGUF reader tests use).</param>
+/// <param name="WeightType">ggml type of the 2-D matrices (attention, MLP, experts, token embedding).</param>
+/// <param name="OutputType">ggml type of the untied output matrix.</param>
+internal sealed record LlamaCppTestModel(string Id, GgufShape Shape, string WeightType, string OutputType)
+{
+    public override string ToString() => Id;
+
+    /// <summary>Writes the model to <paramref name="path"/> (sparse: only the header takes disk).</summary>
+    public string Write(string path) => Writer().Write(path);
+
+    /// <summary>
+    /// The writer: GgufModels' layout, with the matrix types chosen here. llama.cpp needs a tokenizer it can build: a
+    /// BPE ("gpt2") vocabulary with an empty merge list loads, where the readers' token-only list does not.
+    /// </summary>
+    public GgufWriter Writer()
+    {
+        var s = Shape;
+        var w = new GgufWriter();
+        string a = s.Arch;
+        int hd = s.HeadDim ?? s.Hidden / s.Heads;
+        w.Add("general.architecture", a).Add("general.name", s.Name)
+            .Add($"{a}.context_length", (uint)s.Context)
+            .Add($"{a}.embedding_length", (uint)s.Hidden)
+            .Add($"{a}.block_count", (uint)s.Layers)
+            .Add($"{a}.feed_forward_length", (uint)s.Ffn)
+            .Add($"{a}.attention.head_count", (uint)s.Heads)
+            .Add($"{a}.attention.head_count_kv", (uint)s.KvHeads);
+        if (s.HeadDim is { } dim)
+            w.Add($"{a}.attention.key_length", (uint)dim).Add($"{a}.attention.value_length", (uint)dim);
+        w.Add(s.LayerNorm ? $"{a}.attention.layer_norm_epsilon" : $"{a}.attention.layer_norm_rms_epsilon", GgufWriter.Value.F32(1e-5f));
+        if (s.SlidingWindow is { } window)
+            w.Add($"{a}.attention.sliding_window", (uint)window);
+        if (s.Experts > 0)
+        {
+            w.Add($"{a}.expert_count", (uint)s.Experts).Add($"{a}.expert_used_count", (uint)s.ExpertsUsed);
+            if (s.Arch != "llama")
+                w.Add($"{a}.expert_feed_forward_length", (uint)s.ExpertFfn);
+        }
+        w.Add($"{a}.rope.dimension_count", (uint)hd);
+        w.Add("tokenizer.ggml.model", "gpt2").Add("tokenizer.ggml.tokens", GgufModels.Tokens(s.Vocab))
+            .Add("tokenizer.ggml.merges", GgufWriter.Value.Strings([]));
+
+        w.Tensor("token_embd.weight", TypeFor(s.Hidden), s.Hidden, s.Vocab);
+        for (int i = 0; i < s.Layers; i++)
+            Block(w, i, hd);
+        w.Tensor("output_norm.weight", "F32", s.Hidden);
+        if (s.LayerNorm)
+            w.Tensor("output_norm.bias", "F32", s.Hidden);
+        if (!s.Tied)
+            w.Tensor("output.weight", Fits(OutputType, s.Hidden) ? OutputType : TypeFor(s.Hidden), s.Hidden, s.Vocab);
+        return w;
+    }
+
+    /// <summary>The weight type when a row of <paramref name="rowLength"/> is whole blocks of it, else Q8_0 or F16 (as quantizers fall back).</summary>
+    private string TypeFor(long rowLength) =>
+        Fits(WeightType, rowLength) ? WeightType : rowLength % 32 == 0 ? "Q8_0" : "F16";
+
+    private static bool Fits(string type, long rowLength) =>
+        rowLength % LlmSizer.Precision.GgmlType.FromName(type)!.BlockElements == 0;
+
+    private void Block(GgufWriter w, int i, int hd)
+    {
+        var s = Shape;
+        string b = $"blk.{i}.";
+        long h = s.Hidden, q = (long)s.Heads * hd, kv = (long)s.KvHeads * hd;
+        foreach (string norm in s.BlockNorms)
+        {
+            w.Tensor($"{b}{norm}.weight", "F32", h);
+            if (s.LayerNorm)
+                w.Tensor($"{b}{norm}.bias", "F32", h);
+        }
+        if (s.FusedQkv)
+        {
+            w.Tensor($"{b}attn_qkv.weight", TypeFor(h), h, q + 2 * kv);
+            if (s.QkvBias)
+                w.Tensor($"{b}attn_qkv.bias", "F32", q + 2 * kv);
+        }
+        else
+        {
+            w.Tensor($"{b}attn_q.weight", TypeFor(h), h, q)
+                .Tensor($"{b}attn_k.weight", TypeFor(h), h, kv)
+                .Tensor($"{b}attn_v.weight", TypeFor(h), h, kv);
+            if (s.QkvBias)
+                w.Tensor($"{b}attn_q.bias", "F32", q).Tensor($"{b}attn_k.bias", "F32", kv).Tensor($"{b}attn_v.bias", "F32", kv);
+        }
+        w.Tensor($"{b}attn_output.weight", TypeFor(q), q, h);
+        if (s.QkNorm)
+            w.Tensor($"{b}attn_q_norm.weight", "F32", hd).Tensor($"{b}attn_k_norm.weight", "F32", hd);
+
+        if (s.Experts > 0)
+        {
+            long fe = s.ExpertFfn, e = s.Experts;
+            w.Tensor($"{b}ffn_gate_inp.weight", "F32", h, e)
+                .Tensor($"{b}ffn_gate_exps.weight", TypeFor(h), h, fe, e)
+                .Tensor($"{b}ffn_up_exps.weight", TypeFor(h), h, fe, e)
+                .Tensor($"{b}ffn_down_exps.weight", TypeFor(fe), fe, h, e);
+            return;
+        }
+        long f = s.Ffn;
+        if (s.Gated)
+            w.Tensor($"{b}ffn_gate.weight", TypeFor(h), h, f);
+        w.Tensor($"{b}ffn_up.weight", TypeFor(h), h, f)
+            .Tensor($"{b}ffn_down.weight", TypeFor(f), f, h);
+    }
+}
+
+/// <summary>The models the llama.cpp validation loads: each real architecture's layout at small size.</summary>
+internal static class LlamaCppTestModels
+{
+    private static readonly string[] GemmaNorms = ["attn_norm", "post_attention_norm", "ffn_norm", "post_ffw_norm"];
+
+    /// <summary>Llama-style GQA decoder (Llama 3 layout), untied output.</summary>
+    public static GgufShape LlamaGqa => new()
+    {
+        Arch = "llama", Name = "llama-gqa", Vocab = 32_000, Hidden = 512, Layers = 4, Heads = 8, KvHeads = 2, Ffn = 1536, Context = 32_768,
+    };
+
+    /// <summary>Llama-2-style multi-head attention (KV heads = heads), tied embeddings.</summary>
+    public static GgufShape LlamaMhaTied => new()
+    {
+        Arch = "llama", Name = "llama-mha", Vocab = 32_000, Hidden = 256, Layers = 4, Heads = 4, KvHeads = 4, Ffn = 768, Context = 32_768, Tied = true,
+    };
+
+    /// <summary>Qwen2 layout: q/k/v biases, GQA, tied embeddings.</summary>
+    public static GgufShape Qwen2 => new()
+    {
+        Arch = "qwen2", Name = "qwen2", Vocab = 32_768, Hidden = 256, Layers = 4, Heads = 8, KvHeads = 2, Ffn = 1024, Context = 32_768, Tied = true, QkvBias = true,
+    };
+
+    /// <summary>Falcon-7B layout: multi-query attention (one KV head), fused qkv, plain GELU MLP, LayerNorm, parallel blocks.</summary>
+    public static GgufShape FalconMqa => new()
+    {
+        Arch = "falcon", Name = "falcon-mqa", Vocab = 32_768, Hidden = 256, Layers = 4, Heads = 8, KvHeads = 1, Ffn = 1024, Context = 32_768,
+        Tied = true, LayerNorm = true, Gated = false, FusedQkv = true, BlockNorms = ["attn_norm"],
+    };
+
+    /// <summary>Gemma 2 layout: alternating sliding-window (512 tokens) and global layers, four norms per layer, tied.</summary>
+    public static GgufShape Gemma2Swa => new()
+    {
+        Arch = "gemma2", Name = "gemma2-swa", Vocab = 32_000, Hidden = 256, Layers = 4, Heads = 4, KvHeads = 2, HeadDim = 64, Ffn = 1024,
+        Context = 32_768, Tied = true, SlidingWindow = 512, BlockNorms = GemmaNorms,
+    };
+
+    /// <summary>Gemma 3 layout: five sliding-window (512 tokens) layers then one global (layer 5 of 8), q/k norms, tied.</summary>
+    public static GgufShape Gemma3Swa => new()
+    {
+        Arch = "gemma3", Name = "gemma3-swa", Vocab = 32_000, Hidden = 256, Layers = 8, Heads = 4, KvHeads = 1, HeadDim = 64, Ffn = 1024,
+        Context = 32_768, Tied = true, QkNorm = true, SlidingWindow = 512, BlockNorms = GemmaNorms,
+    };
+
+    /// <summary>Llama-2-7B's proportions (MHA, FFN 2.75 × hidden, 4 × FFN > vocabulary): the MLP, not the logits, sets the compute peak.</summary>
+    public static GgufShape LlamaWideMlp => new()
+    {
+        Arch = "llama", Name = "llama-wide-mlp", Vocab = 8192, Hidden = 1024, Layers = 2, Heads = 16, KvHeads = 16, Ffn = 2816, Context = 32_768,
+    };
+
+    /// <summary>Qwen3-MoE layout with wide experts and a small vocabulary, so the experts set the compute peak.</summary>
+    public static GgufShape Qwen3MoeWide => new()
+    {
+        Arch = "qwen3moe", Name = "qwen3moe-wide", Vocab = 8192, Hidden = 512, Layers = 2, Heads = 8, KvHeads = 2, HeadDim = 64, Ffn = 2048,
+        Context = 32_768, QkNorm = true, Experts = 8, ExpertsUsed = 2, ExpertFfn = 1536,
+    };
+
+    /// <summary>Qwen3-MoE layout: 8 routed experts, 2 per token, q/k norms, GQA, untied.</summary>
+    public static GgufShape Qwen3Moe => new()
+    {
+        Arch = "qwen3moe", Name = "qwen3moe", Vocab = 32_000, Hidden = 256, Layers = 4, Heads = 8, KvHeads = 2, HeadDim = 32, Ffn = 768,
+        Context = 32_768, QkNorm = true, Experts = 8, ExpertsUsed = 2, ExpertFfn = 256,
+    };
+}
