@@ -1,0 +1,54 @@
+using LlmSizer.Errors;
+using LlmSizer.Models;
+
+namespace LlmSizer.Inference.Transformers;
+
+/// <summary>
+/// Bytes of transformers' default KV cache, <c>DynamicCache(config=…)</c> (transformers 4.56 and later): one
+/// <c>DynamicLayer</c> per full-attention layer holding [batch, kv_heads, seq, head_dim] keys and values, and one
+/// <c>DynamicSlidingWindowLayer</c> per sliding-window layer (config <c>layer_types</c>, or every layer when the config has a
+/// sliding_window but no layer_types) keeping only the last sliding_window − 1 tokens.
+/// </summary>
+public static class DynamicCacheSize
+{
+    /// <summary>
+    /// Bytes per KV element. DynamicCache stores keys and values in the model dtype, so null/<c>auto</c> is the model dtype and an
+    /// explicit <c>bf16</c>/<c>f16</c>/<c>f32</c> must be as wide; transformers' quantized caches (quanto, HQQ) are opt-in and not modelled.
+    /// </summary>
+    public static int ElementBytes(string? kvType, int modelDtypeBytes)
+    {
+        int? bytes = (kvType?.Trim().ToLowerInvariant()) switch
+        {
+            null or "" or "auto" => modelDtypeBytes,
+            "bf16" or "bfloat16" or "f16" or "fp16" or "float16" or "half" => 2,
+            "f32" or "fp32" or "float32" or "float" => 4,
+            _ => null,
+        };
+        if (bytes != modelDtypeBytes)
+            throw new UsageException(
+                $"transformers' DynamicCache stores keys and values in the model dtype ({modelDtypeBytes} B per element); '{kvType}' would need a quantized or re-cast cache, which LlmSizer does not model");
+        return modelDtypeBytes;
+    }
+
+    /// <summary>
+    /// Bytes one token takes in one layer for one sequence. Standard attention: 2 × kv_heads × head_dim × element bytes.
+    /// MLA (DeepSeek-V2/V3 in transformers): the decompressed per-head keys (qk_nope + qk_rope) and values (v_head_dim) of every
+    /// attention head, since transformers caches key_states and value_states after kv_b_proj.
+    /// </summary>
+    public static long BytesPerTokenPerLayer(ModelSpec spec, int elementBytes) =>
+        spec.Mla is { } mla
+            ? (long)spec.AttentionHeads * (mla.QkNopeHeadDim + mla.QkRopeHeadDim + mla.VHeadDim) * elementBytes
+            : 2L * spec.EffectiveKeyValueHeads * spec.EffectiveHeadDim * elementBytes;
+
+    /// <summary>Tokens layer <paramref name="layer"/> holds after <paramref name="tokens"/> tokens: all of them, or sliding_window − 1 for a sliding layer.</summary>
+    public static long TokensHeld(ModelSpec spec, int layer, long tokens) =>
+        spec.IsSlidingLayer(layer) ? Math.Min(tokens, spec.SlidingWindow!.WindowTokens - 1L) : tokens;
+
+    /// <summary>Bytes of the cache for <paramref name="batch"/> sequences of <paramref name="tokens"/> tokens.</summary>
+    public static long Bytes(ModelSpec spec, int batch, long tokens, int elementBytes)
+    {
+        long perToken = BytesPerTokenPerLayer(spec, elementBytes);
+        long held = Enumerable.Range(0, spec.Layers).Sum(l => TokensHeld(spec, l, tokens));
+        return checked(batch * held * perToken);
+    }
+}

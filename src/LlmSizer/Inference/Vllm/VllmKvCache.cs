@@ -1,0 +1,156 @@
+using LlmSizer.Errors;
+using LlmSizer.Models;
+
+namespace LlmSizer.Inference.Vllm;
+
+/// <summary>
+/// How vLLM's paged KV cache is laid out on one rank. Every attention layer has pages of <see cref="BlockSize"/> tokens of
+/// <see cref="PageBytes"/> each. Layers of one attention kind form groups of <see cref="GroupSize"/> layers; one block of the
+/// pool holds one page for each layer of a group (<see cref="BlockBytes"/>), and every group draws blocks from the same pool.
+/// </summary>
+/// <param name="BytesPerTokenPerLayer">Bytes one token takes in one layer on this rank.</param>
+/// <param name="PageBytes">Bytes of one page: <see cref="BlockSize"/> × <see cref="BytesPerTokenPerLayer"/>.</param>
+/// <param name="FullLayers">Layers attending to the whole context.</param>
+/// <param name="SlidingLayers">Layers attending to the last <see cref="WindowTokens"/> tokens.</param>
+/// <param name="WindowTokens">The sliding window, 0 when no layer slides.</param>
+/// <param name="GroupSize">Layers per group: all layers for a single attention kind, else the smaller of the two layer counts.</param>
+/// <param name="FullGroups">Groups of full-attention layers (the last one padded up to <see cref="GroupSize"/>).</param>
+/// <param name="SlidingGroups">Groups of sliding-window layers (the last one padded).</param>
+public sealed record VllmKvLayout(
+    int BlockSize,
+    long BytesPerTokenPerLayer,
+    long PageBytes,
+    int FullLayers,
+    int SlidingLayers,
+    int WindowTokens,
+    int GroupSize,
+    int FullGroups,
+    int SlidingGroups)
+{
+    /// <summary>All groups; vLLM's "GPU KV cache size" divides the blocks evenly among them.</summary>
+    public int Groups => FullGroups + SlidingGroups;
+
+    /// <summary>Bytes of one block of the shared pool: one page per layer of a group.</summary>
+    public long BlockBytes => PageBytes * GroupSize;
+
+    /// <summary>Layers that hold pages, padding layers included: <see cref="Groups"/> × <see cref="GroupSize"/>.</summary>
+    public int PagedLayers => Groups * GroupSize;
+}
+
+/// <summary>
+/// vLLM's KV-cache arithmetic (v1 engine): bytes per token per layer by attention kind, the page/group layout, the number of
+/// blocks a memory budget buys, the "GPU KV cache size" in tokens, and the blocks one request of <c>max_model_len</c> needs.
+/// </summary>
+public static class VllmKvCache
+{
+    /// <summary>
+    /// Bytes per KV element for <c>--kv-cache-dtype</c>: <c>auto</c> (null) = the model dtype; <c>bfloat16</c> (or a 16-bit
+    /// <c>f16</c>) 2; <c>fp8</c>, <c>fp8_e4m3</c>, <c>fp8_e5m2</c>, <c>fp8_inc</c> 1. Other types (llama.cpp's q8_0, vLLM's
+    /// fp8_ds_mla) are refused.
+    /// </summary>
+    public static int ElementBytes(string? kvCacheDtype, int modelDtypeBytes) =>
+        (kvCacheDtype?.Trim().ToLowerInvariant()) switch
+        {
+            null or "" or "auto" => modelDtypeBytes,
+            "bfloat16" or "bf16" or "float16" or "fp16" or "f16" or "half" => 2,
+            "fp8" or "fp8_e4m3" or "fp8_e5m2" or "fp8_inc" => 1,
+            _ => throw new UsageException(
+                $"vLLM's --kv-cache-dtype accepts auto, bfloat16, float16, fp8, fp8_e4m3 or fp8_e5m2; '{kvCacheDtype}' is not one of them"),
+        };
+
+    /// <summary>
+    /// Bytes one token takes in one layer on one of <paramref name="tensorParallel"/> ranks. MHA/GQA/MQA: keys and values of
+    /// the rank's KV heads, 2 × heads × head_dim × element bytes. MLA: vLLM caches the compressed latent plus the decoupled rope
+    /// key, (kv_lora_rank + qk_rope_head_dim) × element bytes, as one head that every rank keeps whole.
+    /// </summary>
+    public static long BytesPerTokenPerLayer(ModelSpec spec, int tensorParallel, int elementBytes) =>
+        spec.Mla is { } mla
+            ? (long)(mla.KvLoraRank + mla.QkRopeHeadDim) * elementBytes
+            : 2L * VllmWeights.KeyValueHeadsPerRank(spec, tensorParallel) * spec.EffectiveHeadDim * elementBytes;
+
+    /// <summary>Bytes one token takes in all layers on one rank (padding layers of hybrid models excluded).</summary>
+    public static long BytesPerToken(ModelSpec spec, int tensorParallel, int elementBytes) =>
+        BytesPerTokenPerLayer(spec, tensorParallel, elementBytes) * spec.Layers;
+
+    /// <summary>
+    /// The page/group layout. A single attention kind makes one group of all layers. With full and sliding-window layers,
+    /// vLLM's hybrid allocator makes groups of min(full, sliding) layers, pads the last group of each kind, and gives
+    /// sliding layers pages as large as full ones.
+    /// </summary>
+    public static VllmKvLayout Layout(ModelSpec spec, int tensorParallel, int elementBytes, int blockSize)
+    {
+        if (blockSize < 1)
+            throw new UsageException($"vLLM block size must be positive, got {blockSize}");
+        long perToken = BytesPerTokenPerLayer(spec, tensorParallel, elementBytes);
+        int sliding = spec.SlidingWindow is null ? 0 : Enumerable.Range(0, spec.Layers).Count(spec.IsSlidingLayer);
+        int full = spec.Layers - sliding;
+        int window = sliding > 0 ? spec.SlidingWindow!.WindowTokens : 0;
+        int groupSize = full == 0 || sliding == 0 ? spec.Layers : Math.Min(full, sliding);
+        return new VllmKvLayout(
+            blockSize, perToken, perToken * blockSize, full, sliding, window, groupSize,
+            CeilDiv(full, groupSize), CeilDiv(sliding, groupSize));
+    }
+
+    /// <summary>Blocks the pool holds: floor(available / page / group size), as vLLM's <c>get_num_blocks</c>.</summary>
+    public static long Blocks(VllmKvLayout layout, long availableBytes) =>
+        availableBytes <= 0 ? 0 : availableBytes / layout.PageBytes / layout.GroupSize;
+
+    /// <summary>vLLM's "GPU KV cache size: N tokens": blocks shared evenly among the groups, times the block size.</summary>
+    public static long Tokens(VllmKvLayout layout, long blocks) => blocks / layout.Groups * layout.BlockSize;
+
+    /// <summary>
+    /// Blocks one request of <paramref name="maxModelLen"/> tokens needs, summed over the groups: ⌈len / block⌉ for a full-attention
+    /// group; ⌈min(window − 1 + max_num_batched_tokens, len) / block⌉ + 1 for a sliding group (the window may start mid-block).
+    /// </summary>
+    public static long BlocksPerRequest(VllmKvLayout layout, int maxModelLen, int maxBatchedTokens) =>
+        layout.FullGroups * FullBlocks(layout, maxModelLen) + layout.SlidingGroups * SlidingBlocks(layout, maxModelLen, maxBatchedTokens);
+
+    /// <summary>vLLM's "Maximum concurrency for L tokens per request": blocks / blocks per request.</summary>
+    public static double MaxConcurrency(VllmKvLayout layout, long blocks, int maxModelLen, int maxBatchedTokens) =>
+        blocks / (double)BlocksPerRequest(layout, maxModelLen, maxBatchedTokens);
+
+    /// <summary>
+    /// Bytes vLLM's startup check wants for one request of <paramref name="maxModelLen"/> tokens, layer by layer without the
+    /// hybrid padding; when the available memory is smaller vLLM refuses to start.
+    /// </summary>
+    public static long BytesForOneRequest(VllmKvLayout layout, int maxModelLen, int maxBatchedTokens) =>
+        layout.PageBytes * (layout.FullLayers * FullBlocks(layout, maxModelLen)
+                            + layout.SlidingLayers * SlidingBlocks(layout, maxModelLen, maxBatchedTokens));
+
+    /// <summary>
+    /// The longest <c>max_model_len</c> whose one request fits in <paramref name="availableBytes"/> (vLLM's binary search in
+    /// <c>estimate_max_model_len</c>), at most <paramref name="upperBound"/>; 0 when not even one token fits.
+    /// </summary>
+    public static int EstimateMaxModelLen(VllmKvLayout layout, long availableBytes, int maxBatchedTokens, int upperBound)
+    {
+        if (BytesForOneRequest(layout, 1, maxBatchedTokens) > availableBytes)
+            return 0;
+        int lo = 1, hi = upperBound, best = 1;
+        while (lo <= hi)
+        {
+            int mid = lo + (hi - lo) / 2;
+            if (BytesForOneRequest(layout, mid, maxBatchedTokens) <= availableBytes)
+            {
+                best = mid;
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+        return best;
+    }
+
+    private static long FullBlocks(VllmKvLayout layout, int maxModelLen) => CeilDiv(maxModelLen, layout.BlockSize);
+
+    private static long SlidingBlocks(VllmKvLayout layout, int maxModelLen, int maxBatchedTokens)
+    {
+        long tokens = Math.Min((long)layout.WindowTokens - 1 + maxBatchedTokens, maxModelLen);
+        return CeilDiv(tokens, layout.BlockSize) + 1;
+    }
+
+    private static int CeilDiv(int a, int b) => (a + b - 1) / b;
+
+    private static long CeilDiv(long a, long b) => (a + b - 1) / b;
+}
