@@ -25,6 +25,7 @@ public static class CliApp
         {
             ModelsCommand.Create(output),
             InspectCommand.Create(output),
+            EstimateCommand.Create(output),
             ScanCommand.Create(output),
         };
 

@@ -23,4 +23,5 @@ public sealed partial class LlmSizerJsonContext : JsonSerializerContext;
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(ErrorDocument))]
 [JsonSerializable(typeof(ScanReport))]
+[JsonSerializable(typeof(EstimateReport))]
 public sealed partial class ReportJsonContext : JsonSerializerContext;
