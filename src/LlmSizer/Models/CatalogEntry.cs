@@ -35,4 +35,17 @@ public sealed record CatalogEntry
     public double Tolerance { get; init; }
 
     public required ModelSpec Spec { get; init; }
+
+    /// <summary>
+    /// Whether <paramref name="computed"/> agrees with the stated figure <paramref name="stated"/>: exactly, within half its
+    /// last digit, from it up to the next step when the publisher truncates, or within <see cref="Tolerance"/> when a
+    /// note explains a loose figure.
+    /// </summary>
+    public bool Agrees(string stated, long computed)
+    {
+        var official = OfficialCount.Parse(stated);
+        if (OfficialTruncates ? official.MatchesTruncated(computed) : official.Matches(computed))
+            return true;
+        return Note is not null && Tolerance > 0 && Math.Abs(computed - official.Value) <= Tolerance * official.Value;
+    }
 }

@@ -17,7 +17,7 @@ public sealed record InspectReport(ModelInfo Model, ModelSpec? Architecture, Par
             model.Id, model.Name, Camel(model.Origin.ToString()), entry?.Family, entry?.HuggingFaceRepo, model.CheckpointDtype, model.Notes);
         OfficialInfo? official = entry is null ? null : new OfficialInfo(
             entry.OfficialParameters, entry.OfficialActiveParameters, entry.OfficialActiveExcludesEmbedding, entry.Source,
-            OfficialCount.Parse(entry.OfficialParameters).Matches(p.Total));
+            entry.Agrees(entry.OfficialParameters, p.Total));
         var parameters = new ParametersInfo(
             p.Total,
             p.Active,
