@@ -280,35 +280,52 @@ public sealed record Bnb4BitFormat : WeightFormat
 }
 
 /// <summary>
-/// GPTQ as AutoGPTQ and GPTQModel save it: <c>qweight</c> I32 [in·bits/32, out] (values packed along the input dimension),
-/// <c>qzeros</c> I32 [groups, out·bits/32], <c>scales</c> F16 [groups, out], <c>g_idx</c> I32 [in], groups = ⌈in / group size⌉.
-/// The linear layers of the decoder only; embeddings, the LM head and routers stay in FP16.
+/// Group-wise integer quantization as GPTQ and AWQ store it: <see cref="Bits"/>-bit values packed into I32 words, an FP16
+/// scale and a packed zero point per <see cref="GroupSize"/> inputs of each output column. Linear layers of the decoder
+/// only; embeddings, the LM head and routers stay in FP16. The two differ in how they pack (see each <c>Store</c>).
 /// </summary>
-public sealed record GptqFormat : WeightFormat
+public abstract record GroupQuantFormat : WeightFormat
 {
-    public GptqFormat(int bits, int groupSize)
+    protected GroupQuantFormat(string family, int bits, int groupSize, int[] allowedBits)
     {
-        if (bits is not (2 or 3 or 4 or 8))
-            throw new ArgumentOutOfRangeException(nameof(bits), bits, "GPTQ packs 2, 3, 4 or 8 bits");
+        if (Array.IndexOf(allowedBits, bits) < 0)
+            throw new ArgumentOutOfRangeException(nameof(bits), bits, $"{family} packs {string.Join(", ", allowedBits)} bits");
         if (groupSize is 0 or < -1)
             throw new ArgumentOutOfRangeException(nameof(groupSize), groupSize, "a group size is positive, or -1 for one group per column");
+        Family = family;
         Bits = bits;
         GroupSize = groupSize;
     }
+
+    /// <summary>"GPTQ" or "AWQ".</summary>
+    public string Family { get; }
 
     public int Bits { get; }
 
     /// <summary>Input values per scale; -1 means one group spanning the whole input.</summary>
     public int GroupSize { get; }
 
-    public override string Name => $"GPTQ-INT{Bits}-G{(GroupSize == -1 ? "CHANNEL" : GroupSize.ToString(System.Globalization.CultureInfo.InvariantCulture))}";
+    public override string Name => $"{Family}-INT{Bits}-G{(GroupSize == -1 ? "CHANNEL" : GroupSize.ToString(System.Globalization.CultureInfo.InvariantCulture))}";
 
-    public override string Description => $"GPTQ {Bits}-bit, " + (GroupSize == -1 ? "one FP16 scale and zero per column" : $"an FP16 scale and a {Bits}-bit zero per {GroupSize} inputs")
+    public override string Description => $"{Family} {Bits}-bit, " + (GroupSize == -1 ? "one FP16 scale and zero per column" : $"an FP16 scale and a {Bits}-bit zero per {GroupSize} inputs")
         + $" (≈ {Bits + (GroupSize == -1 ? 0 : (16.0 + Bits) / GroupSize):0.###} bits)";
 
     public override string KeepDtype => "F16";
 
     public override QuantizedTensors Quantizes(bool moe) => QuantizedTensors.Projections | QuantizedTensors.Experts;
+}
+
+/// <summary>
+/// GPTQ as AutoGPTQ and GPTQModel save it: <c>qweight</c> I32 [in·bits/32, out] (values packed along the input dimension),
+/// <c>qzeros</c> I32 [groups, out·bits/32], <c>scales</c> F16 [groups, out], <c>g_idx</c> I32 [in], groups = ⌈in / group size⌉.
+/// The linear layers of the decoder only; embeddings, the LM head and routers stay in FP16.
+/// </summary>
+public sealed record GptqFormat : GroupQuantFormat
+{
+    public GptqFormat(int bits, int groupSize)
+        : base("GPTQ", bits, groupSize, [2, 3, 4, 8])
+    {
+    }
 
     public override IReadOnlyList<StoredTensor> Store(long outFeatures, long inFeatures, long stack = 1)
     {
@@ -327,30 +344,12 @@ public sealed record GptqFormat : WeightFormat
 /// AWQ as AutoAWQ's GEMM layout saves it: <c>qweight</c> I32 [in, out·bits/32] (values packed along the output dimension),
 /// <c>qzeros</c> I32 [groups, out·bits/32], <c>scales</c> F16 [groups, out]; no <c>g_idx</c>. Linear layers of the decoder only.
 /// </summary>
-public sealed record AwqFormat : WeightFormat
+public sealed record AwqFormat : GroupQuantFormat
 {
     public AwqFormat(int bits, int groupSize)
+        : base("AWQ", bits, groupSize, [4, 8])
     {
-        if (bits is not (4 or 8))
-            throw new ArgumentOutOfRangeException(nameof(bits), bits, "AWQ packs 4 or 8 bits");
-        if (groupSize is 0 or < -1)
-            throw new ArgumentOutOfRangeException(nameof(groupSize), groupSize, "a group size is positive, or -1 for one group per column");
-        Bits = bits;
-        GroupSize = groupSize;
     }
-
-    public int Bits { get; }
-
-    public int GroupSize { get; }
-
-    public override string Name => $"AWQ-INT{Bits}-G{(GroupSize == -1 ? "CHANNEL" : GroupSize.ToString(System.Globalization.CultureInfo.InvariantCulture))}";
-
-    public override string Description => $"AWQ {Bits}-bit, " + (GroupSize == -1 ? "one FP16 scale and zero per column" : $"an FP16 scale and a {Bits}-bit zero per {GroupSize} inputs")
-        + $" (≈ {Bits + (GroupSize == -1 ? 0 : (16.0 + Bits) / GroupSize):0.###} bits)";
-
-    public override string KeepDtype => "F16";
-
-    public override QuantizedTensors Quantizes(bool moe) => QuantizedTensors.Projections | QuantizedTensors.Experts;
 
     public override IReadOnlyList<StoredTensor> Store(long outFeatures, long inFeatures, long stack = 1)
     {
