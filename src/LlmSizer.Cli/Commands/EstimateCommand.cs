@@ -23,6 +23,7 @@ internal static class EstimateCommand
         var kvType = new Option<string?>("--kv-type") { Description = "KV cache type for K and V: f16, q8_0, q4_0… (llama.cpp), auto or fp8 (vLLM)" };
         var kvTypeV = new Option<string?>("--kv-type-v") { Description = "KV cache type for V when it differs from K (llama.cpp -ctv)" };
         var flash = new Option<string?>("--flash-attention") { Description = "on, off or auto (llama.cpp -fa; default auto)" };
+        var mmap = new Option<string?>("--mmap") { Description = "llama.cpp: on (default) maps the file for CPU-resident weights; off reads them into memory (--no-mmap)" };
         var gpuLayers = new Option<int?>("--gpu-layers") { Description = "llama.cpp -ngl: layers on the GPU counting the output layer (default all)" };
         var gpuMemory = new Option<string?>("--gpu-memory") { Description = "Memory of one GPU, e.g. 80GB or 24GiB (vLLM sizes its KV cache from it)" };
         var utilization = new Option<double?>("--gpu-memory-utilization") { Description = "vLLM's share of GPU memory (default 0.9)" };
@@ -32,7 +33,7 @@ internal static class EstimateCommand
         var json = CommonOptions.Json();
         var command = new Command("estimate", "Inference memory: weights, KV cache, compute buffers and overhead, per engine")
         {
-            model, engine, weights, context, batch, ubatch, batchTokens, kvType, kvTypeV, flash, gpuLayers, gpuMemory, utilization, tp, batched, explain, json,
+            model, engine, weights, context, batch, ubatch, batchTokens, kvType, kvTypeV, flash, mmap, gpuLayers, gpuMemory, utilization, tp, batched, explain, json,
         };
         command.SetAction(parse =>
         {
@@ -47,6 +48,7 @@ internal static class EstimateCommand
                 KvTypeK = parse.GetValue(kvType),
                 KvTypeV = parse.GetValue(kvTypeV),
                 FlashAttention = Flash(parse.GetValue(flash)),
+                Mmap = OnOff(parse.GetValue(mmap), "--mmap") ?? true,
                 GpuLayers = parse.GetValue(gpuLayers) is { } n && n < 0 ? throw new UsageException($"--gpu-layers: expected 0 or more, found {n}") : parse.GetValue(gpuLayers),
                 GpuMemoryBytes = parse.GetValue(gpuMemory) is { } text
                     ? ByteSize.TryParse(text, out long bytes) && bytes > 0 ? bytes : throw new UsageException($"--gpu-memory '{text}': expected a size such as 80GB or 24GiB")
@@ -73,12 +75,15 @@ internal static class EstimateCommand
         _ => throw new UsageException($"--engine '{name}': expected llama.cpp, vllm or transformers"),
     };
 
-    private static bool? Flash(string? value) => value?.Trim().ToLowerInvariant() switch
+    private static bool? Flash(string? value) =>
+        value?.Trim().ToLowerInvariant() is null or "auto" ? null : OnOff(value, "--flash-attention", "on, off or auto");
+
+    private static bool? OnOff(string? value, string option, string expected = "on or off") => value?.Trim().ToLowerInvariant() switch
     {
-        null or "auto" => null,
+        null => null,
         "on" or "true" or "1" => true,
         "off" or "false" or "0" => false,
-        _ => throw new UsageException($"--flash-attention '{value}': expected on, off or auto"),
+        _ => throw new UsageException($"{option} '{value}': expected {expected}"),
     };
 
     private static int? Positive(int? value, string option) =>

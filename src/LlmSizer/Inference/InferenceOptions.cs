@@ -35,6 +35,9 @@ public sealed record InferenceOptions
     /// <summary>llama.cpp <c>-ngl</c>: layers on the GPU, counting the output layer; null = all.</summary>
     public int? GpuLayers { get; init; }
 
+    /// <summary>llama.cpp <c>--mmap</c> (default) maps the file for CPU-resident weights; false is <c>--no-mmap</c>, which reads them into an allocated buffer.</summary>
+    public bool Mmap { get; init; } = true;
+
     /// <summary>vLLM <c>--gpu-memory-utilization</c> (default 0.9) of <see cref="GpuMemoryBytes"/>.</summary>
     public double? GpuMemoryUtilization { get; init; }
 

@@ -1,7 +1,7 @@
 // Loads GGUF files in llama.cpp through node-llama-cpp's prebuilt CPU binaries and reports the buffers llama.cpp
 // allocates, as llama.cpp itself logs them. Used by LlmSizer's tests (tests/LlmSizer.Tests/Inference/LlamaCpp).
 //
-// Input (stdin): {"models": [{"id", "path", "gpuLayers", "contexts": [{"id", "contextSize", "batchSize", "sequences",
+// Input (stdin): {"models": [{"id", "path", "gpuLayers", "mmap", "contexts": [{"id", "contextSize", "batchSize", "sequences",
 //                 "flashAttention", "typeK", "typeV"}]}]}   (typeK/typeV: ggml type ids; 1 = f16)
 // Output (stdout): one JSON object per context, then one {"systemInfo", "llamaCpp"} line.
 //
@@ -42,7 +42,7 @@ const bindings = llama._bindings;
 
 for (const m of request.models) {
     await takeLines();
-    const model = new bindings.AddonModel(m.path, { gpuLayers: m.gpuLayers ?? 0, useMmap: true, useMlock: false });
+    const model = new bindings.AddonModel(m.path, { gpuLayers: m.gpuLayers ?? 0, useMmap: m.mmap ?? true, useMlock: false });
     const loaded = await model.init();
     const modelLines = await takeLines();
     if (!loaded) {

@@ -15,7 +15,7 @@ namespace LlmSizer.Inference.LlamaCpp;
 public static class LlamaCppProfile
 {
     /// <summary>Item names, as the buffers llama.cpp logs.</summary>
-    public const string MappedWeights = "model buffer CPU_Mapped", RepackedWeights = "model buffer CPU_REPACK", GpuWeights = "model buffer GPU",
+    public const string HostWeights = "model buffer CPU", MappedWeights = "model buffer CPU_Mapped", RepackedWeights = "model buffer CPU_REPACK", GpuWeights = "model buffer GPU",
         KvCache = "KV buffer", ComputeBuffer = "compute buffer", OutputBuffer = "output buffer (logits)";
 
     /// <summary>
@@ -49,6 +49,7 @@ public static class LlamaCppProfile
             string name = b.Name switch
             {
                 "CPU_Mapped" => MappedWeights,
+                "CPU" => HostWeights,
                 "CPU_REPACK" => RepackedWeights,
                 _ => GpuWeights,
             };

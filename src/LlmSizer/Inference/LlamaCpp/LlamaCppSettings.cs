@@ -18,6 +18,7 @@ namespace LlmSizer.Inference.LlamaCpp;
 /// <param name="ValueType">V cache element type.</param>
 /// <param name="GpuLayers">-ngl resolved: 0 to layers + 1 (the output layer counts as one).</param>
 /// <param name="Machine">Backend and CPU assumed.</param>
+/// <param name="Mmap">CPU-resident weights are a view of the mapped file (--mmap) rather than read into a buffer (--no-mmap).</param>
 internal sealed record LlamaCppSettings(
     int RequestedContext,
     int ContextTokens,
@@ -30,6 +31,7 @@ internal sealed record LlamaCppSettings(
     KvCacheType ValueType,
     int GpuLayers,
     LlamaCppMachine Machine,
+    bool Mmap,
     IReadOnlyList<EstimateInput> Inputs,
     IReadOnlyList<string> Notes)
 {
@@ -142,9 +144,11 @@ internal sealed record LlamaCppSettings(
             ? $"{ngl} (all {layers} blocks + the output layer)"
             : $"{ngl} of {layers + 1} (the output layer counts as one and is offloaded first)"));
         inputs.Add(new("machine", machine.Describe()));
-        inputs.Add(new("weights loading", "memory-mapped (llama.cpp's default --mmap)"));
+        inputs.Add(new("weights loading", options.Mmap
+            ? "memory-mapped (llama.cpp's default --mmap)"
+            : "read into an allocated CPU buffer (--no-mmap)"));
 
-        return new LlamaCppSettings(requested, nCtx, nCtxSeq, sequences, batch, ubatch, flash, keyType, valueType, ngl, machine, inputs, notes);
+        return new LlamaCppSettings(requested, nCtx, nCtxSeq, sequences, batch, ubatch, flash, keyType, valueType, ngl, machine, options.Mmap, inputs, notes);
     }
 
     private static KvCacheType LlamaCppType(string name, string which)

@@ -13,6 +13,7 @@ namespace LlmSizer.Inference.LlamaCpp;
 /// (the GPU, or the CPU's repack buffer);</item>
 /// <item>CPU-resident weights of a memory-mapped model are a view of the file: the <c>CPU_Mapped</c> buffer spans from the first
 /// to the last byte of those tensors in the file, gaps included;</item>
+/// <item>with <c>--no-mmap</c> they are read into a <c>CPU</c> buffer instead: each tensor's bytes, aligned to 32;</item>
 /// <item>on a CPU-only build, matrices the CPU backend repacks are copied into a <c>CPU_REPACK</c> buffer (their file bytes stay
 /// mapped, inside the mapped span);</item>
 /// <item>GPU buffers hold each tensor padded to 128 bytes, quantized ones with their last row padded to 512 values
@@ -43,7 +44,7 @@ internal static class LlamaCppWeights
         var machine = settings.Machine;
 
         var mapped = new List<(long Start, long End)>();
-        long repack = 0, gpu = 0;
+        long repack = 0, gpu = 0, host = 0;
         int repackCount = 0, gpuCount = 0, mappedCount = 0;
         long offset = 0;
         TensorInfo? tokenEmbedding = null;
@@ -73,6 +74,7 @@ internal static class LlamaCppWeights
                 continue;
             }
             mapped.Add((start, start + t.Bytes));
+            host += Align(t.Bytes, CpuAlignment);
             mappedCount++;
         }
 
@@ -106,7 +108,12 @@ internal static class LlamaCppWeights
         }
 
         var buffers = new List<Buffer>();
-        if (mapped.Count > 0)
+        if (mapped.Count > 0 && !settings.Mmap)
+        {
+            buffers.Add(new Buffer("CPU", "CPU", host, mappedCount,
+                $"Σ bytes of {mappedCount} CPU-resident tensors read into memory (--no-mmap), each aligned to {CpuAlignment}"));
+        }
+        else if (mapped.Count > 0)
         {
             long first = mapped.Min(r => r.Start), last = mapped.Max(r => r.End);
             long sum = mapped.Sum(r => r.End - r.Start);

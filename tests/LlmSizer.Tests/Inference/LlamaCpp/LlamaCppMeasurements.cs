@@ -89,7 +89,7 @@ public sealed class LlamaCppMeasurements : IDisposable
                 contexts.Add(Context(c.Id, c.Context, c.Batch, c.FlashAttention, c.KeyType, c.ValueType, c.Sequences));
             if (model == LlamaCppCases.Models[0])
                 contexts.Add(Context("quantized-v-without-fa", 4096, 512, false, "q8_0", "q8_0", 1));
-            models.Add(new JsonObject { ["id"] = model.Id, ["path"] = path, ["gpuLayers"] = 0, ["contexts"] = contexts });
+            models.Add(new JsonObject { ["id"] = model.Id, ["path"] = path, ["gpuLayers"] = 0, ["mmap"] = model.Mmap, ["contexts"] = contexts });
         }
         var lines = LlamaCppHarness.Measure(new JsonObject { ["models"] = models }, TimeSpan.FromMinutes(8));
         var results = new Dictionary<string, LlamaCppMeasurement>();

@@ -12,7 +12,7 @@ namespace LlmSizer.Tests.Inference.LlamaCpp;
 /// <param name="Shape">Dimensions and layout flags (the same record the GGUF reader tests use).</param>
 /// <param name="WeightType">ggml type of the 2-D matrices (attention, MLP, experts, token embedding).</param>
 /// <param name="OutputType">ggml type of the untied output matrix.</param>
-internal sealed record LlamaCppTestModel(string Id, GgufShape Shape, string WeightType, string OutputType)
+internal sealed record LlamaCppTestModel(string Id, GgufShape Shape, string WeightType, string OutputType, bool Mmap = true)
 {
     public override string ToString() => Id;
 

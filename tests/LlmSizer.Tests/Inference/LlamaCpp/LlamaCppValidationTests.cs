@@ -37,6 +37,7 @@ public sealed class LlamaCppValidationTests(LlamaCppMeasurements measured) : ICl
             {
                 "CPU_Mapped" => LlamaCppProfile.MappedWeights,
                 "CPU_REPACK" => LlamaCppProfile.RepackedWeights,
+                "CPU" => LlamaCppProfile.HostWeights,
                 _ => throw new Xunit.Sdk.XunitException($"unexpected model buffer {logged.Name}"),
             };
             var item = Assert.Single(e.Items, i => i.Name == name);
@@ -120,6 +121,7 @@ public sealed class LlamaCppValidationTests(LlamaCppMeasurements measured) : ICl
             KvTypeV = c.ValueType,
             Sequences = c.Sequences,
             GpuLayers = 0,
+            Mmap = c.Model.Mmap,
         };
         return new Row(c, m, LlamaCppProfile.Estimate(model.Spec!, model.Inventory, options, measured.Machine));
     }
