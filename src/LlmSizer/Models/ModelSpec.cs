@@ -212,14 +212,26 @@ public sealed record MlaSpec
     public required int VHeadDim { get; init; }
 }
 
-/// <summary>Sliding-window attention: which layers attend to only the last <see cref="WindowTokens"/> tokens.</summary>
+/// <summary>
+/// Local attention on some layers: sliding-window layers attend to only the last <see cref="WindowTokens"/> tokens; chunked
+/// layers (<see cref="Chunked"/>, Llama 4) attend only within their fixed chunk of <see cref="WindowTokens"/> positions.
+/// </summary>
 public sealed record SlidingWindowSpec
 {
+    /// <summary>The window (sliding) or chunk (chunked) length in tokens.</summary>
     public required int WindowTokens { get; init; }
 
     /// <summary>
+    /// The local layers attend within fixed chunks of <see cref="WindowTokens"/> positions (Llama 4's <c>attention_chunk_size</c>)
+    /// instead of a window that slides with each token. Caches keep the same number of tokens either way, except vLLM, which
+    /// sizes a chunked layer's request differently; parameter counts do not change.
+    /// </summary>
+    public bool Chunked { get; init; }
+
+    /// <summary>
     /// Every this-many-th layer is global (layer i is global when (i + 1) is a multiple of it):
-    /// 0 = every layer slides (Mistral 7B v0.1), 2 = alternate (Gemma 2, gpt-oss), 6 = five local then one global (Gemma 3).
+    /// 0 = every layer slides (Mistral 7B v0.1), 2 = alternate (Gemma 2, gpt-oss), 4 = three local then one global (Cohere2,
+    /// Llama 4), 6 = five local then one global (Gemma 3).
     /// </summary>
     public int GlobalLayerPeriod { get; init; }
 

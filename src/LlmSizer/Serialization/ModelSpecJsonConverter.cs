@@ -95,6 +95,7 @@ public sealed class ModelSpecJsonConverter : JsonConverter<ModelSpec>
             {
                 WindowTokens = window.Int("windowTokens"),
                 GlobalLayerPeriod = window.Int("globalLayerPeriod", 0, 0),
+                Chunked = window.Bool("chunked", false),
             },
         };
     }
@@ -191,6 +192,9 @@ public sealed class ModelSpecJsonConverter : JsonConverter<ModelSpec>
             w.WriteStartObject("slidingWindow");
             w.WriteNumber("windowTokens", win.WindowTokens);
             w.WriteNumber("globalLayerPeriod", win.GlobalLayerPeriod);
+            // Written only when set, so the JSON of every sliding-window model stays as it was.
+            if (win.Chunked)
+                w.WriteBoolean("chunked", true);
             w.WriteEndObject();
         }
         w.WriteEndObject();

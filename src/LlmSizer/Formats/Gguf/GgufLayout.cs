@@ -80,6 +80,8 @@ public static class GgufLayout
         ["gpt_oss"] = "gpt-oss",
         ["gpt2"] = "gpt2",
         ["falcon"] = "falcon",
+        ["cohere2"] = "cohere2",
+        ["llama4"] = "llama4", ["llama4_text"] = "llama4",
     };
 
     /// <summary>The <c>model_type</c>s this layout knows, in the spelling <see cref="ModelSpec.Architecture"/> uses.</summary>

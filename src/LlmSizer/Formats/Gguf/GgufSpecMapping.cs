@@ -13,7 +13,8 @@ internal static class GgufSpecMapping
 {
     /// <summary>The <c>general.architecture</c> values mapped to a spec, as llama.cpp spells them.</summary>
     public static IReadOnlyList<string> SupportedArchitectures { get; } =
-        ["llama", "qwen2", "qwen2moe", "qwen3", "qwen3moe", "gemma2", "gemma3", "phi3", "deepseek2", "gpt-oss", "gpt2", "falcon"];
+        ["llama", "qwen2", "qwen2moe", "qwen3", "qwen3moe", "gemma2", "gemma3", "phi3", "deepseek2", "gpt-oss", "gpt2", "falcon",
+         "cohere2", "llama4"];
 
     /// <summary>The spec, or null (with a note saying why) for an architecture this mapping does not know.</summary>
     public static ModelSpec? Map(GgufMetadata metadata, IReadOnlyDictionary<string, GgufTensor> tensors, List<string> notes)
@@ -95,13 +96,15 @@ internal static class GgufSpecMapping
                     Mlp = AnyBlock("ffn_up.bias") || AnyBlock("ffn_down.bias") || AnyBlock("ffn_up_exps.bias") || AnyBlock("ffn_down_exps.bias"),
                     LmHead = Has("output.bias"),
                 },
-                // RMSNorm stores a weight; LayerNorm a weight and a bias: the bias tensors tell them apart.
-                Norm = AnyBlock("attn_norm.bias") || Has("output_norm.bias") ? NormKind.LayerNorm : NormKind.RmsNorm,
+                // RMSNorm stores a weight; LayerNorm a weight and a bias: the bias tensors tell them apart. Cohere2's graph runs
+                // a LayerNorm whose weight has no bias, which stores what an RMSNorm does.
+                Norm = AnyBlock("attn_norm.bias") || Has("output_norm.bias") ? NormKind.LayerNorm
+                    : arch == "cohere2" ? NormKind.LayerNormNoBias : NormKind.RmsNorm,
                 NormsPerLayer = NormsPerLayer(),
                 QkNorm = QkNorm(keyLength ?? hidden / heads, heads),
                 FinalNorm = Has("output_norm.weight"),
-                // llama.cpp's Falcon graph always runs attention and MLP side by side on the same input.
-                ParallelBlocks = arch == "falcon",
+                // llama.cpp's Falcon and Cohere2 graphs always run attention and MLP side by side on the same input.
+                ParallelBlocks = arch is "falcon" or "cohere2",
                 TiedEmbeddings = !Has("output.weight"),
                 AttentionSinks = AnyBlock("attn_sinks.weight"),
                 MaxContextTokens = context,
@@ -181,9 +184,12 @@ internal static class GgufSpecMapping
                 : null;
             int shared = sharedCount ?? (AnyBlock("ffn_up_shexp.weight") ? 1 : 0);
             int firstDense = Int(K("leading_dense_block_count"), "first_k_dense_replace", 0, layers, required: false) ?? 0;
-            // Further dense layers (after the leading ones) show as blocks without a router.
+            // Llama 4 interleaves: llama.cpp makes layer i MoE when (i + 1) is a multiple of interleave_moe_layer_step (required there).
+            int step = arch == "llama4" ? Int(K("interleave_moe_layer_step"), "decoder_sparse_step", 1, layers)!.Value : 1;
+            // Further dense layers (after the leading ones, and beside the interleaving) show as blocks without a router.
             int[] dense = !AnyBlock("ffn_gate_inp.weight") ? []
-                : Enumerable.Range(firstDense, layers - firstDense).Where(i => !Has($"blk.{i}.ffn_gate_inp.weight")).ToArray();
+                : Enumerable.Range(firstDense, layers - firstDense)
+                    .Where(i => (i + 1) % step == 0 && !Has($"blk.{i}.ffn_gate_inp.weight")).ToArray();
             if (dense.Length > 0)
                 notes.Add($"layers {string.Join(", ", dense)} have no expert router and are counted as dense");
             return new MoeSpec
@@ -197,6 +203,7 @@ internal static class GgufSpecMapping
                 RouterBias = AnyBlock("ffn_gate_inp.bias"),
                 RouterScoreCorrectionBias = AnyBlock("exp_probs_b.bias") || AnyBlock("exp_probs_b"),
                 FirstDenseLayers = firstDense,
+                LayerStep = step,
                 DenseLayers = dense.Length > 0 ? dense : null,
             };
         }
@@ -231,21 +238,48 @@ internal static class GgufSpecMapping
 
         /// <summary>
         /// Which layers slide: every one unless the architecture interleaves global layers (llama.cpp: Gemma 2 and
-        /// gpt-oss alternate, Gemma 3 has five local then one global) or the file says so in sliding_window_pattern.
+        /// gpt-oss alternate, Cohere2 has three local then one global, Gemma 3 five local then one global) or the file says
+        /// so in sliding_window_pattern. Cohere2 requires the window key; Llama 4 is chunked (<see cref="ChunkedWindow"/>).
         /// </summary>
         private SlidingWindowSpec? SlidingWindow(int layers)
         {
-            int window = Int(K("attention.sliding_window"), "sliding_window", 0, int.MaxValue, required: false) ?? 0;
+            if (arch == "llama4")
+                return ChunkedWindow(layers);
+            int window = Int(K("attention.sliding_window"), "sliding_window", 0, int.MaxValue, required: arch == "cohere2") ?? 0;
             if (window == 0)
                 return null;
-            int period = arch switch { "gemma2" or "gpt-oss" => 2, "gemma3" => 6, _ => 0 };
+            int period = arch switch { "gemma2" or "gpt-oss" => 2, "cohere2" => 4, "gemma3" => 6, _ => 0 };
+            return new SlidingWindowSpec { WindowTokens = window, GlobalLayerPeriod = PatternPeriod(layers, period) };
+        }
+
+        /// <summary>
+        /// Llama 4 (llama.cpp's <c>llama4</c> loader): chunked attention with a chunk of 8192 tokens, hard-coded because the
+        /// converter writes no key for it, on three layers of every four; an <c>attention.sliding_window</c> of 0 (MobileLLM
+        /// conversions) turns it off, and any other value is ignored, as llama.cpp ignores it.
+        /// </summary>
+        private SlidingWindowSpec? ChunkedWindow(int layers)
+        {
+            const int chunk = 8192;
+            if (Int(K("attention.sliding_window"), "sliding_window", 0, int.MaxValue, required: false) is { } key)
+            {
+                if (key == 0)
+                    return null;
+                if (key != chunk)
+                    notes.Add($"{K("attention.sliding_window")} is {key}; llama.cpp uses a chunk of {chunk} tokens for llama4 whatever it says");
+            }
+            return new SlidingWindowSpec { WindowTokens = chunk, Chunked = true, GlobalLayerPeriod = PatternPeriod(layers, 4) };
+        }
+
+        /// <summary>The global-layer period: the architecture's, unless <c>attention.sliding_window_pattern</c> gives one.</summary>
+        private int PatternPeriod(int layers, int period)
+        {
             string patternKey = K("attention.sliding_window_pattern");
             if (md.Find(patternKey) is { } pattern)
             {
                 keys["sliding window global-layer period"] = patternKey;
                 period = pattern.IsArray ? PeriodOf(pattern, patternKey, layers) : (int)Long(patternKey, "sliding window global-layer period", 0, layers);
             }
-            return new SlidingWindowSpec { WindowTokens = window, GlobalLayerPeriod = period };
+            return period;
         }
 
         /// <summary>The global-layer period of a per-layer bool array (true = sliding), as llama.cpp writes for some models.</summary>
@@ -282,6 +316,7 @@ internal static class GgufSpecMapping
             "gemma3" => "gemma3_text",
             "deepseek2" => spec.Moe is { RouterScoreCorrectionBias: true } ? "deepseek_v3" : "deepseek_v2",
             "gpt-oss" => "gpt_oss",
+            "llama4" => "llama4_text",
             _ => arch,
         };
 

@@ -16,7 +16,7 @@ public static class HuggingFaceConfigReader
     [
         "llama", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "gemma", "gemma2", "gemma3",
         "gemma3_text", "phi3", "gpt2", "gptj", "gpt_neox", "falcon", "opt", "bloom", "olmo", "olmo2",
-        "deepseek_v2", "deepseek_v3", "gpt_oss",
+        "deepseek_v2", "deepseek_v3", "gpt_oss", "cohere2", "llama4", "llama4_text",
     ];
 
     /// <summary>Largest config.json accepted; real ones are a few KB.</summary>
@@ -130,6 +130,9 @@ public static class HuggingFaceConfigReader
             "olmo2" => Llama(c, type) with { QkNorm = QkNormKind.FullWidth },
             "deepseek_v2" or "deepseek_v3" => DeepSeek(c, type),
             "gpt_oss" => GptOss(c, notes),
+            "cohere2" => Cohere2(c, notes),
+            "llama4_text" => Llama4Text(c, notes),
+            "llama4" => Llama4(c, notes),
             _ => throw new ModelSpecException("model_type",
                 $"expected one of {string.Join(", ", SupportedModelTypes)}, found \"{type}\""),
         };
@@ -282,20 +285,130 @@ public static class HuggingFaceConfigReader
         return c.Has("tie_word_embeddings") ? spec with { TiedEmbeddings = c.Bool("tie_word_embeddings", true) } : spec;
     }
 
-    /// <summary>Derives the global-layer period from a <c>layer_types</c> list; null when the list is absent.</summary>
+    /// <summary>
+    /// Derives the global-layer period from a <c>layer_types</c> list; null when the list is absent. Local layers are
+    /// <c>sliding_attention</c> or (Llama 4) <c>chunked_attention</c>; anything else attends globally.
+    /// </summary>
     private static int? LayerTypesPeriod(JsonFields c, List<string> notes)
     {
         var types = c.StringArray("layer_types");
         if (types is null || types.Count == 0)
             return null;
-        var global = types.Select((t, i) => (t, i)).Where(x => x.t != "sliding_attention").Select(x => x.i).ToList();
-        if (global.Count == 0)
+        return GlobalPeriod(types.Select(t => t is "sliding_attention" or "chunked_attention").ToList(), c.Name("layer_types"), notes);
+    }
+
+    /// <summary>The period of the first global (non-local) layer, with a note when later layers break the pattern; 0 when all are local.</summary>
+    private static int GlobalPeriod(IReadOnlyList<bool> local, string field, List<string> notes)
+    {
+        int firstGlobal = Enumerable.Range(0, local.Count).FirstOrDefault(i => !local[i], -1);
+        if (firstGlobal < 0)
             return 0;
-        int period = global[0] + 1;
-        bool regular = Enumerable.Range(0, types.Count).All(i => (types[i] != "sliding_attention") == ((i + 1) % period == 0));
+        int period = firstGlobal + 1;
+        bool regular = Enumerable.Range(0, local.Count).All(i => !local[i] == ((i + 1) % period == 0));
         if (!regular)
-            notes.Add($"{c.Name("layer_types")} is irregular; modelled as one global layer every {period}");
+            notes.Add($"{field} is irregular; modelled as one global layer every {period}");
         return period;
+    }
+
+    /// <summary>
+    /// Cohere2 (Command R7B), after Cohere2Config and its modelling code: one weight-only LayerNorm per layer feeding attention
+    /// and MLP in parallel, tied embeddings by default, head_dim always hidden / heads (the config class overwrites it), and
+    /// sliding-window attention on three layers of every four (<c>layer_types</c>, else <c>sliding_window_pattern</c>, default
+    /// 4); the global layers use no positional encoding, which stores no parameters.
+    /// </summary>
+    private static ModelSpec Cohere2(JsonFields c, List<string> notes)
+    {
+        int? window = c.Element.TryGetProperty("sliding_window", out _) ? c.OptionalInt("sliding_window") : 4096;
+        return Llama(c, "cohere2", tiedDefault: true) with
+        {
+            HeadDim = null,
+            Norm = NormKind.LayerNormNoBias,
+            NormsPerLayer = 1,
+            ParallelBlocks = true,
+            MaxContextTokens = c.Int("max_position_embeddings", 8192, 0),
+            SlidingWindow = window is { } w
+                ? new SlidingWindowSpec { WindowTokens = w, GlobalLayerPeriod = LayerTypesPeriod(c, notes) ?? c.Int("sliding_window_pattern", 4, 0) }
+                : null,
+        };
+    }
+
+    /// <summary>
+    /// Llama 4's language model (<c>llama4_text</c>), with Llama4TextConfig's defaults for omitted fields. Dense layers use
+    /// <c>intermediate_size_mlp</c>; MoE layers (every <c>interleave_moe_layer_step</c>-th, or the explicit <c>moe_layers</c>)
+    /// route each token to <c>num_experts_per_tok</c> of <c>num_local_experts</c> experts of <c>intermediate_size</c> through a
+    /// bias-free router, plus one shared expert of the same size. <c>use_qk_norm</c> is a weightless L2 norm (no parameters).
+    /// Layers with RoPE (<c>no_rope_layers</c> 1, default three of every four) attend within chunks of <c>attention_chunk_size</c>;
+    /// the rest (NoPE) attend globally.
+    /// </summary>
+    private static ModelSpec Llama4Text(JsonFields c, List<string> notes)
+    {
+        int layers = c.Int("num_hidden_layers", 48);
+        int heads = c.Int("num_attention_heads", 40);
+        int step = c.Int("interleave_moe_layer_step", 1, 1, layers);
+        int[]? dense = null;
+        if (c.IntArray("moe_layers", ModelSpecValidator.MaxLayers) is { } moeLayers)
+        {
+            // An explicit list wins over the step (Llama4TextConfig); everything it leaves out is dense.
+            step = 1;
+            dense = Enumerable.Range(0, layers).Where(i => Array.IndexOf(moeLayers, i) < 0).ToArray();
+        }
+        bool qkvBias = c.Bool("attention_bias", false);
+        return new ModelSpec
+        {
+            Architecture = "llama4_text",
+            VocabSize = c.Long("vocab_size", 202_048),
+            HiddenSize = c.Int("hidden_size", 5120),
+            Layers = layers,
+            AttentionHeads = heads,
+            KeyValueHeads = c.Int("num_key_value_heads", 8),
+            HeadDim = c.Int("head_dim", 128),
+            FfnSize = c.Long("intermediate_size_mlp", 16_384),
+            Activation = c.String("hidden_act") ?? "silu",
+            Biases = new BiasSpec { Qkv = qkvBias, AttentionOutput = qkvBias },
+            TiedEmbeddings = c.Bool("tie_word_embeddings", false),
+            MaxContextTokens = c.Int("max_position_embeddings", 4096 * 32, 0),
+            Moe = new MoeSpec
+            {
+                RoutedExperts = c.Int("num_local_experts", 16),
+                ExpertsPerToken = c.Int("num_experts_per_tok", 1),
+                ExpertFfnSize = c.Long("intermediate_size", 8192),
+                SharedExperts = 1,
+                LayerStep = step,
+                DenseLayers = dense is { Length: > 0 } ? dense : null,
+            },
+            SlidingWindow = c.Element.TryGetProperty("attention_chunk_size", out _) && !c.Has("attention_chunk_size")
+                ? null // an explicit null turns chunked attention off
+                : new SlidingWindowSpec
+                {
+                    WindowTokens = c.Int("attention_chunk_size", 8192),
+                    Chunked = true,
+                    GlobalLayerPeriod = LayerTypesPeriod(c, notes) ?? RopeLayersPeriod(c, layers, notes),
+                },
+        };
+    }
+
+    /// <summary>
+    /// Llama 4's chunked layers are the RoPE layers: <c>no_rope_layers[i]</c> is 1 for a RoPE (chunked) layer and 0 for a NoPE
+    /// (global) one; without the list, every <c>no_rope_layer_interval</c>-th layer (default 4) is NoPE.
+    /// </summary>
+    private static int RopeLayersPeriod(JsonFields c, int layers, List<string> notes)
+    {
+        if (c.IntArray("no_rope_layers", 1) is { Length: > 0 } rope)
+        {
+            if (rope.Length < layers)
+                throw new ModelSpecException(c.Name("no_rope_layers"), $"expected at least one value per layer ({layers}), found {rope.Length}");
+            return GlobalPeriod(rope.Take(layers).Select(r => r == 1).ToList(), c.Name("no_rope_layers"), notes);
+        }
+        return c.Int("no_rope_layer_interval", 4, 1, layers);
+    }
+
+    /// <summary>The multimodal Llama 4 checkpoint (<c>Llama4ForConditionalGeneration</c>): the language model in <c>text_config</c>.</summary>
+    private static ModelSpec Llama4(JsonFields c, List<string> notes)
+    {
+        var text = c.Object("text_config") ?? throw new ModelSpecException("text_config", "required object is missing");
+        notes.Add("multimodal checkpoint: the text model is counted; the vision encoder and multimodal projector are not");
+        var spec = Llama4Text(text, notes);
+        return c.Has("tie_word_embeddings") ? spec with { TiedEmbeddings = c.Bool("tie_word_embeddings", false) } : spec;
     }
 
     private static ModelSpec Gpt2(JsonFields c)

@@ -7,16 +7,21 @@ namespace LlmSizer.Inference.LlamaCpp;
 /// llama.cpp's KV cache (src/llama-kv-cache.cpp, llama-kv-cache-iswa.cpp, llama-model.cpp <c>create_memory</c>): per layer a
 /// K tensor of <c>row(type_k, head_dim_k × kv_heads) × cells × streams</c> bytes and a V tensor likewise; one stream per
 /// sequence. Full-attention layers hold n_ctx_seq cells. Architectures with interleaved sliding-window attention keep a second
-/// cache for their window layers of <c>min(n_ctx_seq, pad256(window + n_ubatch))</c> cells. Multi-head latent attention
+/// cache for their window layers of <c>min(n_ctx_seq, pad256(window + n_ubatch))</c> cells; Llama 4's chunked layers
+/// (<c>LLAMA_SWA_TYPE_CHUNKED</c>, chunk 8192) use the same second cache and the same cell count, since llama-kv-cache-iswa.cpp
+/// sizes it from n_swa whatever the SWA type. Multi-head latent attention
 /// (DeepSeek-2/3) caches one K row of kv_lora_rank + rope dims per token and no V. Each cache's tensors go to the device of their
 /// layer, one buffer per device.
 /// </summary>
 internal static class LlamaCppKvCache
 {
-    /// <summary>The llama.cpp architectures whose graph uses interleaved SWA (Hugging Face model_type spellings).</summary>
+    /// <summary>
+    /// The llama.cpp architectures whose graph uses interleaved SWA (Hugging Face model_type spellings): standard windows for
+    /// Gemma 2/3, gpt-oss and Cohere2 (llama_kv_cache_iswa with LLAMA_SWA_TYPE_STANDARD), chunks for Llama 4 (LLAMA_SWA_TYPE_CHUNKED).
+    /// </summary>
     private static readonly HashSet<string> SlidingWindowArchitectures = new(StringComparer.OrdinalIgnoreCase)
     {
-        "gemma2", "gemma3", "gemma3_text", "gpt_oss", "gpt-oss", "cohere2",
+        "gemma2", "gemma3", "gemma3_text", "gpt_oss", "gpt-oss", "cohere2", "llama4", "llama4_text",
     };
 
     public sealed record Buffer(string Cache, string Device, long Bytes, int Layers, long Cells, string Formula, IReadOnlyList<EstimateInput> Inputs);
@@ -47,6 +52,9 @@ internal static class LlamaCppKvCache
             caches.Add(new Cache("KV", settings.ContextPerSequence, fullLayers));
         if (slidingLayers.Count > 0)
             caches.Add(new Cache("KV (sliding window)", cells, slidingLayers));
+        if (window.Chunked && slidingLayers.Count > 0)
+            notes.Add($"chunked attention: llama.cpp keeps a {window.WindowTokens}-token chunk plus one micro-batch for the {slidingLayers.Count} chunked layers, " +
+                      "the same SWA cache size it gives a sliding window of that length (llama-kv-cache-iswa.cpp)");
         return caches;
     }
 

@@ -7,7 +7,9 @@ namespace LlmSizer.Inference.Transformers;
 /// Bytes of transformers' default KV cache, <c>DynamicCache(config=…)</c> (transformers 4.56 and later): one
 /// <c>DynamicLayer</c> per full-attention layer holding [batch, kv_heads, seq, head_dim] keys and values, and one
 /// <c>DynamicSlidingWindowLayer</c> per sliding-window layer (config <c>layer_types</c>, or every layer when the config has a
-/// sliding_window but no layer_types) keeping only the last sliding_window − 1 tokens.
+/// sliding_window but no layer_types) keeping only the last sliding_window − 1 tokens. Llama 4's chunked-attention layers get the
+/// same layer class with <c>sliding_window = attention_chunk_size</c> (cache_utils.py <c>get_layer_types_and_kwargs</c>), so they
+/// hold attention_chunk_size − 1 tokens.
 /// </summary>
 public static class DynamicCacheSize
 {

@@ -91,7 +91,9 @@ public static class TransformersProfile
             notes.Add("With padded prompts of different lengths sdpa needs a 4-D boolean mask (batch × seq² bytes) and may pick the memory-efficient kernel; equal lengths assumed.");
         if (attention != TransformersAttention.Eager && spec.Architecture is "gemma2")
             notes.Add("Gemma 2 uses attention logit soft-capping, which sdpa and flash-attention implement only in recent versions; transformers recommends eager for it.");
-        if (spec.SlidingWindow is not null)
+        if (spec.SlidingWindow is { Chunked: true } chunk)
+            notes.Add($"Chunked-attention layers keep the last {chunk.WindowTokens - 1} tokens: transformers caches them with DynamicSlidingWindowLayer(sliding_window = attention_chunk_size), as it does sliding layers (only the mask differs); before 4.56 Llama 4 used a preallocated HybridChunkedCache instead.");
+        else if (spec.SlidingWindow is not null)
             notes.Add($"Sliding-window layers keep the last {spec.SlidingWindow.WindowTokens - 1} tokens (DynamicSlidingWindowLayer); transformers 4.42–4.55 used a preallocated HybridCache instead, of about the same size at full context.");
         if (options.GpuMemoryBytes is { } gpu)
         {

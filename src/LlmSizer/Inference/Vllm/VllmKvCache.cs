@@ -27,6 +27,12 @@ public sealed record VllmKvLayout(
     int FullGroups,
     int SlidingGroups)
 {
+    /// <summary>
+    /// The local layers attend within fixed chunks (Llama 4, vLLM's <c>ChunkedLocalAttentionSpec</c>) rather than a sliding
+    /// window (<c>SlidingWindowSpec</c>); they group the same way but a request's chunked layers need a different block count.
+    /// </summary>
+    public bool Chunked { get; init; }
+
     /// <summary>All groups; vLLM's "GPU KV cache size" divides the blocks evenly among them.</summary>
     public int Groups => FullGroups + SlidingGroups;
 
@@ -73,9 +79,11 @@ public static class VllmKvCache
         BytesPerTokenPerLayer(spec, tensorParallel, elementBytes) * spec.Layers;
 
     /// <summary>
-    /// The page/group layout. A single attention kind makes one group of all layers. With full and sliding-window layers,
-    /// vLLM's hybrid allocator makes groups of min(full, sliding) layers, pads the last group of each kind, and gives
-    /// sliding layers pages as large as full ones.
+    /// The page/group layout. A single attention kind makes one group of all layers. With full and sliding-window (or chunked
+    /// local) layers, vLLM's hybrid allocator makes groups of min(full, local) layers, pads the last group of each kind, and
+    /// gives local layers pages as large as full ones. Chunked layers use the hybrid allocator only where
+    /// VLLM_ALLOW_CHUNKED_LOCAL_ATTN_WITH_HYBRID_KV_CACHE is on (its default since vLLM turned it to 1; before, vLLM cached the
+    /// whole context in every layer of Llama 4), which is what is modelled.
     /// </summary>
     public static VllmKvLayout Layout(ModelSpec spec, int tensorParallel, int elementBytes, int blockSize)
     {
@@ -88,7 +96,10 @@ public static class VllmKvCache
         int groupSize = full == 0 || sliding == 0 ? spec.Layers : Math.Min(full, sliding);
         return new VllmKvLayout(
             blockSize, perToken, perToken * blockSize, full, sliding, window, groupSize,
-            CeilDiv(full, groupSize), CeilDiv(sliding, groupSize));
+            CeilDiv(full, groupSize), CeilDiv(sliding, groupSize))
+        {
+            Chunked = sliding > 0 && spec.SlidingWindow!.Chunked,
+        };
     }
 
     /// <summary>Blocks the pool holds: floor(available / page / group size), as vLLM's <c>get_num_blocks</c>.</summary>
@@ -100,7 +111,9 @@ public static class VllmKvCache
 
     /// <summary>
     /// Blocks one request of <paramref name="maxModelLen"/> tokens needs, summed over the groups: ⌈len / block⌉ for a full-attention
-    /// group; ⌈min(window − 1 + max_num_batched_tokens, len) / block⌉ + 1 for a sliding group (the window may start mid-block).
+    /// group; ⌈min(window − 1 + max_num_batched_tokens, len) / block⌉ + 1 for a sliding group (the window may start mid-block);
+    /// ⌈min(chunk + max_num_batched_tokens, len) / block⌉ for a chunked group (a chunk starts on a multiple of the chunk size,
+    /// so no extra block; kv_cache_interface.py ChunkedLocalAttentionSpec.max_memory_usage_bytes).
     /// </summary>
     public static long BlocksPerRequest(VllmKvLayout layout, int maxModelLen, int maxBatchedTokens) =>
         layout.FullGroups * FullBlocks(layout, maxModelLen) + layout.SlidingGroups * SlidingBlocks(layout, maxModelLen, maxBatchedTokens);
@@ -146,6 +159,8 @@ public static class VllmKvCache
 
     private static long SlidingBlocks(VllmKvLayout layout, int maxModelLen, int maxBatchedTokens)
     {
+        if (layout.Chunked)
+            return CeilDiv(Math.Min((long)layout.WindowTokens + maxBatchedTokens, maxModelLen), layout.BlockSize);
         long tokens = Math.Min((long)layout.WindowTokens - 1 + maxBatchedTokens, maxModelLen);
         return CeilDiv(tokens, layout.BlockSize) + 1;
     }

@@ -218,7 +218,7 @@ public static class VllmProfile
             new("bytes per token per layer", $"{Count(layout.BytesPerTokenPerLayer)} ({kind})"),
             new("block", $"{layout.BlockSize} tokens, page {Count(layout.PageBytes)} B per layer"),
             new("groups", layout.SlidingLayers > 0
-                ? $"{layout.FullGroups} full + {layout.SlidingGroups} sliding (window {layout.WindowTokens}) of {layout.GroupSize} layers"
+                ? $"{layout.FullGroups} full + {layout.SlidingGroups} {(layout.Chunked ? "chunked local (chunk" : "sliding (window")} {layout.WindowTokens}) of {layout.GroupSize} layers"
                 : $"1 group of {layout.GroupSize} layers"),
             new("blocks", Count(blocks)),
         };
@@ -247,11 +247,16 @@ public static class VllmProfile
         }
         notes.Add($"vLLM would log 'GPU KV cache size: {Count(tokens)} tokens' and 'Maximum concurrency for {Count(maxModelLen)} tokens per request: " +
                   $"{concurrency.ToString("F2", CultureInfo.InvariantCulture)}x'.");
-        if (layout.SlidingLayers > 0 && layout.FullLayers > 0)
+        if (layout.SlidingLayers > 0 && layout.FullLayers > 0 && !layout.Chunked)
             notes.Add($"Hybrid allocator: {layout.FullLayers} full and {layout.SlidingLayers} sliding-window layers form groups of {layout.GroupSize} " +
                       $"({layout.PagedLayers - spec.Layers} padding layers); sliding layers get full-size pages, " +
                       $"the token figure splits the blocks evenly among the {layout.Groups} groups, and a request's sliding layers hold only " +
                       $"min(window − 1 + max_num_batched_tokens, max_model_len) tokens.");
+        if (layout.SlidingLayers > 0 && layout.FullLayers > 0 && layout.Chunked)
+            notes.Add($"Hybrid allocator with chunked local attention: {layout.FullLayers} full and {layout.SlidingLayers} chunked layers form groups of {layout.GroupSize} " +
+                      $"({layout.PagedLayers - spec.Layers} padding layers); a request's chunked layers hold only min(chunk + max_num_batched_tokens, max_model_len) tokens. " +
+                      "This needs VLLM_ALLOW_CHUNKED_LOCAL_ATTN_WITH_HYBRID_KV_CACHE=1, the default in recent vLLM; where it is 0 (older releases) vLLM turns the " +
+                      "hybrid allocator off and caches the whole context in every layer.");
         if (sequences > 1 && sequences > concurrency)
             notes.Add($"{sequences} sequences of {Count(maxModelLen)} tokens exceed the KV capacity ({concurrency.ToString("F2", CultureInfo.InvariantCulture)}x): " +
                       "vLLM queues or preempts the rest.");

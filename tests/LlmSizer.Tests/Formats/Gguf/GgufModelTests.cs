@@ -125,6 +125,8 @@ public class GgufModelTests
     {
         Assert.Contains("gpt-oss", GgufModel.SupportedArchitectures);
         Assert.Contains("deepseek2", GgufModel.SupportedArchitectures);
-        Assert.Equal(12, GgufModel.SupportedArchitectures.Count);
+        Assert.Contains("cohere2", GgufModel.SupportedArchitectures);
+        Assert.Contains("llama4", GgufModel.SupportedArchitectures);
+        Assert.Equal(14, GgufModel.SupportedArchitectures.Count);
     }
 }
