@@ -14,8 +14,11 @@ public static class TensorClassifier
 
     public static ParameterCategory Classify(string tensorName)
     {
-        string name = StripSuffix(tensorName.ToLowerInvariant());
-        string last = name[(name.LastIndexOf('.') + 1)..];
+        // Tensor names are ASCII and mostly lower case already: lowering only when needed and slicing spans keeps this
+        // allocation-free for the hundreds of tensors every weights prediction classifies.
+        string lowered = HasUpper(tensorName) ? tensorName.ToLowerInvariant() : tensorName;
+        ReadOnlySpan<char> name = StripSuffix(lowered);
+        ReadOnlySpan<char> last = name[(name.LastIndexOf('.') + 1)..];
 
         if (last is "project_in" or "project_out")
             return ParameterCategory.Other;
@@ -27,16 +30,26 @@ public static class TensorClassifier
             or "word_embeddings" or "tok_embeddings" or "embeddings")
             return ParameterCategory.Embedding;
         // DeepSeek-V3's multi-token-prediction layer keeps its own output matrix as shared_head.head.
-        if (last == "head" && name.Contains("shared_head", StringComparison.Ordinal))
+        if (last is "head" && Has(name, "shared_head"))
             return ParameterCategory.LmHead;
-        if (last is "lm_head" or "embed_out" or "output" && !name.Contains("layers.") && !name.Contains("blk.") && !name.Contains(".h."))
+        if (last is "lm_head" or "embed_out" or "output" && !Has(name, "layers.") && !Has(name, "blk.") && !Has(name, ".h."))
             return ParameterCategory.LmHead;
-        if (name.Contains("attn") || name.Contains("attention") || last is "q_proj" or "k_proj" or "v_proj" or "o_proj" or "qkv_proj" or "sinks")
+        if (Has(name, "attn") || Has(name, "attention") || last is "q_proj" or "k_proj" or "v_proj" or "o_proj" or "qkv_proj" or "sinks")
             return ParameterCategory.Attention;
-        if (name.Contains("mlp") || name.Contains("ffn") || name.Contains("expert") || name.Contains("moe") || name.Contains("feed_forward")
+        if (Has(name, "mlp") || Has(name, "ffn") || Has(name, "expert") || Has(name, "moe") || Has(name, "feed_forward")
             || last is "gate" or "router" or "fc1" or "fc2" or "exp_probs_b" or "w1" or "w2" or "w3")
             return ParameterCategory.Mlp;
         return ParameterCategory.Other;
+    }
+
+    private static bool Has(ReadOnlySpan<char> name, string part) => name.Contains(part, StringComparison.Ordinal);
+
+    private static bool HasUpper(string s)
+    {
+        foreach (char c in s)
+            if (char.IsUpper(c))
+                return true;
+        return false;
     }
 
     /// <summary>
@@ -54,18 +67,18 @@ public static class TensorClassifier
             || (name.EndsWith(".attn.bias", StringComparison.Ordinal) && !name.Contains("c_attn"));
     }
 
-    private static string StripSuffix(string name)
+    private static ReadOnlySpan<char> StripSuffix(string name)
     {
         foreach (var s in Suffixes)
             if (name.EndsWith(s, StringComparison.Ordinal))
-                return name[..^s.Length];
+                return name.AsSpan(0, name.Length - s.Length);
         return name;
     }
 
-    private static bool IsAttentionNorm(string last) =>
+    private static bool IsAttentionNorm(ReadOnlySpan<char> last) =>
         last is "q_norm" or "k_norm" or "attn_q_norm" or "attn_k_norm" or "q_a_layernorm" or "kv_a_layernorm"
             or "attn_q_a_norm" or "attn_kv_a_norm" or "q_layernorm" or "k_layernorm";
 
-    private static bool IsNorm(string last) =>
-        last.Contains("norm") || last.StartsWith("ln_", StringComparison.Ordinal) || last is "ln_f" or "ln1" or "ln2";
+    private static bool IsNorm(ReadOnlySpan<char> last) =>
+        last.Contains("norm", StringComparison.Ordinal) || last.StartsWith("ln_", StringComparison.Ordinal) || last is "ln_f" or "ln1" or "ln2";
 }

@@ -62,8 +62,22 @@ public static partial class WeightsPrediction
     public static TensorInventory Predict(ModelSpec spec, string weightsType, WeightsContainer? preferred)
     {
         var type = Resolve(weightsType, preferred);
-        return type.Mix is { } mix ? GgufQuantizer.Inventory(spec, mix) : Predict(spec, type.Format!);
+        var key = (spec, type.Mix?.Name ?? type.Format!.Name);
+        if (Predicted.TryGetValue(key, out var cached))
+            return cached;
+        var inventory = type.Mix is { } mix ? GgufQuantizer.Inventory(spec, mix) : Predict(spec, type.Format!);
+        // A prediction is a pure function of the architecture and the type, and an inventory is immutable: sweeps over
+        // contexts, engines or devices (and a long-running server) reuse it. The bound keeps memory flat; clearing is
+        // enough since a miss only costs the computation again.
+        if (Predicted.Count >= MaxPredictionsKept)
+            Predicted.Clear();
+        Predicted[key] = inventory;
+        return inventory;
     }
+
+    private const int MaxPredictionsKept = 8;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(ModelSpec Spec, string Type), TensorInventory> Predicted = new();
 
     /// <summary>The inventory of <paramref name="spec"/>'s Hugging Face checkpoint stored in <paramref name="format"/>.</summary>
     public static TensorInventory Predict(ModelSpec spec, WeightFormat format)
