@@ -24,6 +24,14 @@ public sealed record ModelSpec
     /// <summary>Key/value heads: equal to <see cref="AttentionHeads"/> for MHA, 1 for MQA, between for GQA. Null means MHA.</summary>
     public int? KeyValueHeads { get; init; }
 
+    /// <summary>
+    /// Key/value heads of each layer (0-based), when they differ by layer (OpenELM; llama.cpp's per-layer
+    /// <c>head_count_kv</c> arrays). Null means every layer has <see cref="EffectiveKeyValueHeads"/>. When set it has one entry
+    /// per layer; 0 means the layer keeps no attention keys and values (no k/v projections, no KV cache), any other value
+    /// divides <see cref="AttentionHeads"/>. <see cref="KeyValueHeads"/>, when also given, must be the largest entry.
+    /// </summary>
+    public int[]? KeyValueHeadsPerLayer { get; init; }
+
     /// <summary>Per-head dimension when it differs from hidden size / heads (Gemma, gpt-oss, Qwen3).</summary>
     public int? HeadDim { get; init; }
 
@@ -81,8 +89,23 @@ public sealed record ModelSpec
     /// <summary>DeepSeek-V3 multi-token-prediction layers; counted apart from the main model.</summary>
     public int MultiTokenPredictionLayers { get; init; }
 
+    /// <summary>
+    /// The one key/value head count for code that needs a single number: <see cref="KeyValueHeads"/>, else the largest entry of
+    /// <see cref="KeyValueHeadsPerLayer"/> (the widest layer, which bounds every per-layer buffer), else <see cref="AttentionHeads"/> (MHA).
+    /// </summary>
     [JsonIgnore]
-    public int EffectiveKeyValueHeads => KeyValueHeads ?? AttentionHeads;
+    public int EffectiveKeyValueHeads => KeyValueHeads ?? (KeyValueHeadsPerLayer is { Length: > 0 } perLayer ? perLayer.Max() : AttentionHeads);
+
+    /// <summary>Whether some layers have a different key/value head count from others.</summary>
+    [JsonIgnore]
+    public bool HasPerLayerKeyValueHeads => KeyValueHeadsPerLayer is { } perLayer && perLayer.Distinct().Skip(1).Any();
+
+    /// <summary>
+    /// Key/value heads of layer <paramref name="layer"/> (0-based): its <see cref="KeyValueHeadsPerLayer"/> entry when given
+    /// (0 for a layer without attention keys and values), else <see cref="EffectiveKeyValueHeads"/>.
+    /// </summary>
+    public int KeyValueHeadsAt(int layer) =>
+        KeyValueHeadsPerLayer is { } perLayer ? perLayer[layer] : EffectiveKeyValueHeads;
 
     [JsonIgnore]
     public int EffectiveHeadDim => HeadDim ?? HiddenSize / AttentionHeads;

@@ -20,6 +20,9 @@ public static class ModelSpecValidator
         Range("num_hidden_layers", spec.Layers, 1, MaxLayers);
         Range("num_attention_heads", spec.AttentionHeads, 1, MaxHeads);
         Range("intermediate_size", spec.FfnSize, spec.Moe is null ? 1 : 0, MaxFfn);
+        // Checked before the single count, which defaults to the per-layer maximum, so that a bad entry is reported by its layer.
+        if (spec.KeyValueHeadsPerLayer is { } perLayer)
+            ValidatePerLayerKeyValueHeads(spec, perLayer);
         Range("num_key_value_heads", spec.EffectiveKeyValueHeads, 1, spec.AttentionHeads);
         if (spec.AttentionHeads % spec.EffectiveKeyValueHeads != 0)
             throw new ModelSpecException("num_key_value_heads",
@@ -63,6 +66,30 @@ public static class ModelSpecValidator
             Range("sliding_window", w.WindowTokens, 1, int.MaxValue);
             Range("sliding window global-layer period", w.GlobalLayerPeriod, 0, spec.Layers);
         }
+    }
+
+    private static void ValidatePerLayerKeyValueHeads(ModelSpec spec, int[] perLayer)
+    {
+        const string field = "keyValueHeadsPerLayer";
+        if (spec.Mla is not null)
+            throw new ModelSpecException(field, "expected no per-layer key/value heads with multi-head latent attention, which caches one latent per layer");
+        if (perLayer.Length != spec.Layers)
+            throw new ModelSpecException(field, $"expected one value per layer ({spec.Layers}), found {perLayer.Length}");
+        for (int i = 0; i < perLayer.Length; i++)
+        {
+            int kv = perLayer[i];
+            if (kv < 0 || kv > spec.AttentionHeads)
+                throw new ModelSpecException(field, $"layer {i}: expected an integer from 0 to num_attention_heads ({spec.AttentionHeads}), found {kv}");
+            // Grouped-query attention shares each KV head among heads / kv query heads, so the count must divide the heads.
+            if (kv > 0 && spec.AttentionHeads % kv != 0)
+                throw new ModelSpecException(field, $"layer {i}: expected 0 or a divisor of num_attention_heads ({spec.AttentionHeads}), found {kv}");
+        }
+        int largest = perLayer.Max();
+        if (largest == 0)
+            throw new ModelSpecException(field, "expected at least one layer with key/value heads, found 0 in every layer");
+        if (spec.KeyValueHeads is { } kvHeads && kvHeads != largest)
+            throw new ModelSpecException("num_key_value_heads",
+                $"expected the largest per-layer value ({largest}) when {field} is given, found {kvHeads}");
     }
 
     private static void Range(string field, long value, long min, long max)

@@ -80,14 +80,22 @@ public static class ParameterCounter
     private static void AddAttention(List<ParameterComponent> into, ModelSpec spec, string prefix, int layers)
     {
         long h = spec.HiddenSize, hd = spec.EffectiveHeadDim;
-        long qWidth = spec.AttentionHeads * hd, kvWidth = spec.EffectiveKeyValueHeads * hd;
+        long qWidth = spec.AttentionHeads * hd;
         bool qkvBias = spec.Biases.Qkv;
         into.Add(Linear($"{prefix}.attention.q", ParameterCategory.Attention, layers, h, qWidth, qkvBias,
             $"heads {spec.AttentionHeads} × head_dim {hd}"));
-        into.Add(Linear($"{prefix}.attention.k", ParameterCategory.Attention, layers, h, kvWidth, qkvBias,
-            $"kv_heads {spec.EffectiveKeyValueHeads} × head_dim {hd}"));
-        into.Add(Linear($"{prefix}.attention.v", ParameterCategory.Attention, layers, h, kvWidth, qkvBias,
-            $"kv_heads {spec.EffectiveKeyValueHeads} × head_dim {hd}"));
+        // k and v are as wide as the layer's KV heads. Layers with equal counts form one component (in order of first
+        // appearance) so the breakdown stays short; a uniform model keeps its single, unsuffixed k and v components.
+        var kvGroups = KeyValueHeadGroups(spec, prefix, layers);
+        foreach (var (kvHeads, count) in kvGroups)
+        {
+            long kvWidth = kvHeads * hd;
+            string suffix = kvGroups.Count == 1 ? "" : $" ({kvHeads} kv heads)";
+            into.Add(Linear($"{prefix}.attention.k{suffix}", ParameterCategory.Attention, count, h, kvWidth, qkvBias,
+                $"kv_heads {kvHeads} × head_dim {hd}"));
+            into.Add(Linear($"{prefix}.attention.v{suffix}", ParameterCategory.Attention, count, h, kvWidth, qkvBias,
+                $"kv_heads {kvHeads} × head_dim {hd}"));
+        }
         into.Add(Linear($"{prefix}.attention.o", ParameterCategory.Attention, layers, qWidth, h, spec.Biases.AttentionOutput, null));
 
         switch (spec.QkNorm)
@@ -96,11 +104,28 @@ public static class ParameterCounter
                 AddNorm(into, spec, $"{prefix}.attention.qk_norm", layers, 2 * hd, $"q and k norms × head_dim {hd}", ParameterCategory.Attention);
                 break;
             case QkNormKind.FullWidth:
-                AddNorm(into, spec, $"{prefix}.attention.qk_norm", layers, qWidth + kvWidth, $"q width {qWidth} + k width {kvWidth}", ParameterCategory.Attention);
+                // OLMo-2's k norm spans all of the layer's key heads, so it follows the per-layer count too.
+                foreach (var (kvHeads, count) in kvGroups)
+                {
+                    long kvWidth = kvHeads * hd;
+                    AddNorm(into, spec, $"{prefix}.attention.qk_norm{(kvGroups.Count == 1 ? "" : $" ({kvHeads} kv heads)")}", count,
+                        qWidth + kvWidth, $"q width {qWidth} + k width {kvWidth}", ParameterCategory.Attention);
+                }
                 break;
         }
         if (spec.AttentionSinks)
             into.Add(Dense($"{prefix}.attention.sinks", ParameterCategory.Attention, layers, spec.AttentionHeads, $"heads = {spec.AttentionHeads}"));
+    }
+
+    /// <summary>
+    /// The main layers' KV head counts as (heads, layers) pairs in order of first appearance. Only the main stack
+    /// (<c>layers</c>) has per-layer counts; extra layers (multi-token prediction) use <see cref="ModelSpec.EffectiveKeyValueHeads"/>.
+    /// </summary>
+    private static List<(int KvHeads, int Layers)> KeyValueHeadGroups(ModelSpec spec, string prefix, int layers)
+    {
+        if (spec.KeyValueHeadsPerLayer is not { } perLayer || prefix != "layers")
+            return [(spec.EffectiveKeyValueHeads, layers)];
+        return perLayer.GroupBy(kv => kv).Select(g => (g.Key, g.Count())).ToList();
     }
 
     private static void AddLatentAttention(List<ParameterComponent> into, ModelSpec spec, MlaSpec mla, string prefix, int layers)

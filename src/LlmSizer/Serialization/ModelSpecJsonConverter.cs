@@ -29,7 +29,7 @@ public sealed class ModelSpecJsonConverter : JsonConverter<ModelSpec>
     internal static ModelSpec FromJson(JsonFields f)
     {
         Reject(f, [
-            "architecture", "vocabSize", "hiddenSize", "layers", "attentionHeads", "keyValueHeads", "headDim", "ffnSize", "mlp",
+            "architecture", "vocabSize", "hiddenSize", "layers", "attentionHeads", "keyValueHeads", "keyValueHeadsPerLayer", "headDim", "ffnSize", "mlp",
             "activation", "biases", "norm", "normsPerLayer", "qkNorm", "finalNorm", "embeddingNorm", "parallelBlocks",
             "tiedEmbeddings", "positions", "learnedPositions", "embeddingProjectionSize", "maxContextTokens", "moe", "mla",
             "slidingWindow", "attentionSinks", "multiTokenPredictionLayers"]);
@@ -45,6 +45,7 @@ public sealed class ModelSpecJsonConverter : JsonConverter<ModelSpec>
             Layers = f.Int("layers"),
             AttentionHeads = f.Int("attentionHeads"),
             KeyValueHeads = f.OptionalInt("keyValueHeads"),
+            KeyValueHeadsPerLayer = f.IntArray("keyValueHeadsPerLayer", ModelSpecValidator.MaxHeads),
             HeadDim = f.OptionalInt("headDim"),
             FfnSize = f.Long("ffnSize", null, 0),
             Mlp = Enum<MlpKind>(f, "mlp", MlpKind.Gated),
@@ -128,6 +129,14 @@ public sealed class ModelSpecJsonConverter : JsonConverter<ModelSpec>
         w.WriteNumber("layers", s.Layers);
         w.WriteNumber("attentionHeads", s.AttentionHeads);
         w.WriteNumber("keyValueHeads", s.EffectiveKeyValueHeads);
+        // Written only when set, so the JSON of every uniform model stays as it was.
+        if (s.KeyValueHeadsPerLayer is { } kvPerLayer)
+        {
+            w.WriteStartArray("keyValueHeadsPerLayer");
+            foreach (int heads in kvPerLayer)
+                w.WriteNumberValue(heads);
+            w.WriteEndArray();
+        }
         w.WriteNumber("headDim", s.EffectiveHeadDim);
         w.WriteNumber("ffnSize", s.FfnSize);
         w.WriteString("mlp", Camel(s.Mlp.ToString()));

@@ -218,7 +218,9 @@ public static class GgufLayout
         private void Attention(string p, int i)
         {
             long hd = spec.EffectiveHeadDim;
-            long q = spec.AttentionHeads * hd, kv = spec.EffectiveKeyValueHeads * hd;
+            // k and v are as wide as this layer's KV heads (llama.cpp's loader sizes them from n_embd_k_gqa(il)); a layer
+            // without KV heads has no k or v tensors.
+            long q = spec.AttentionHeads * hd, kv = spec.KeyValueHeadsAt(i) * hd;
             // Phi-3, GPT-2 and Falcon keep q, k and v in one matrix, as their checkpoints do.
             if (arch is "phi3" or "gpt2" or "falcon")
             {
@@ -229,13 +231,19 @@ public static class GgufLayout
             else
             {
                 Add(p + "attn_q.weight", GgufTensorRole.Projection, i, q, h);
-                Add(p + "attn_k.weight", GgufTensorRole.Projection, i, kv, h);
-                Add(p + "attn_v.weight", GgufTensorRole.Projection, i, kv, h);
+                if (kv > 0)
+                {
+                    Add(p + "attn_k.weight", GgufTensorRole.Projection, i, kv, h);
+                    Add(p + "attn_v.weight", GgufTensorRole.Projection, i, kv, h);
+                }
                 if (spec.Biases.Qkv)
                 {
                     Add(p + "attn_q.bias", GgufTensorRole.Bias, i, q);
-                    Add(p + "attn_k.bias", GgufTensorRole.Bias, i, kv);
-                    Add(p + "attn_v.bias", GgufTensorRole.Bias, i, kv);
+                    if (kv > 0)
+                    {
+                        Add(p + "attn_k.bias", GgufTensorRole.Bias, i, kv);
+                        Add(p + "attn_v.bias", GgufTensorRole.Bias, i, kv);
+                    }
                 }
             }
             Add(p + "attn_output.weight", GgufTensorRole.Projection, i, h, q);
@@ -250,7 +258,8 @@ public static class GgufLayout
                     break;
                 case QkNormKind.FullWidth:
                     Norm(p + "attn_q_norm", i, q);
-                    Norm(p + "attn_k_norm", i, kv);
+                    if (kv > 0)
+                        Norm(p + "attn_k_norm", i, kv);
                     break;
             }
             if (spec.AttentionSinks)

@@ -64,7 +64,7 @@ internal static class GgufSpecMapping
             int layers = Int(K("block_count"), "num_hidden_layers", 1, ModelSpecValidator.MaxLayers)!.Value;
             int hidden = Int(K("embedding_length"), "hidden_size", 1, ModelSpecValidator.MaxHidden)!.Value;
             int heads = (int)LayerMax(K("attention.head_count"), "num_attention_heads", layers, 1, ModelSpecValidator.MaxHeads, required: true)!.Value;
-            int? kvHeads = (int?)LayerMax(K("attention.head_count_kv"), "num_key_value_heads", layers, 0, ModelSpecValidator.MaxHeads, required: false);
+            var (kvHeads, kvPerLayer) = KeyValueHeads(layers);
             int? keyLength = Int(K("attention.key_length"), "head_dim", 1, ModelSpecValidator.MaxHidden, required: false);
             int? valueLength = Int(K("attention.value_length"), "v_head_dim", 1, ModelSpecValidator.MaxHidden, required: false);
             int experts = Int(K("expert_count"), "num_experts", 0, ModelSpecValidator.MaxExperts, required: false) ?? 0;
@@ -79,6 +79,7 @@ internal static class GgufSpecMapping
                 Layers = layers,
                 AttentionHeads = heads,
                 KeyValueHeads = kvHeads ?? heads,
+                KeyValueHeadsPerLayer = kvPerLayer,
                 HeadDim = keyLength,
                 FfnSize = ffn,
                 Mlp = Gated() ? MlpKind.Gated : MlpKind.Plain,
@@ -115,7 +116,7 @@ internal static class GgufSpecMapping
             if (experts > 0)
                 spec = spec with { Moe = Moe(experts, layers, ffn) };
             if (arch == "deepseek2")
-                spec = spec with { Mla = Mla(), KeyValueHeads = null, HeadDim = null };
+                spec = spec with { Mla = Mla(), KeyValueHeads = null, KeyValueHeadsPerLayer = null, HeadDim = null };
             else if (keyLength is { } k && valueLength is { } v && k != v)
                 notes.Add($"{K("attention.value_length")} ({v}) differs from {K("attention.key_length")} ({k}); the spec uses one head size, {k}");
 
@@ -364,6 +365,31 @@ internal static class GgufSpecMapping
                     ? $"expected a positive integer, found {value}"
                     : $"expected an integer from {min} to {max}, found {value}");
             return value;
+        }
+
+        /// <summary>
+        /// <c>{arch}.attention.head_count_kv</c>: one integer, or one per layer (llama.cpp's loader accepts both and sizes each
+        /// layer's attn_k/attn_v and KV cache from its own entry). Per-layer values that differ become
+        /// <see cref="ModelSpec.KeyValueHeadsPerLayer"/> with the largest as the single count; equal ones are one count.
+        /// </summary>
+        private (int? Heads, int[]? PerLayer) KeyValueHeads(int layers)
+        {
+            string key = K("attention.head_count_kv");
+            keys.TryAdd("num_key_value_heads", key);
+            keys["keyValueHeadsPerLayer"] = key;
+            if (md.Find(key) is not { IsArray: true })
+                return ((int?)LayerMax(key, "num_key_value_heads", layers, 0, ModelSpecValidator.MaxHeads, required: false), null);
+            keys["num_key_value_heads"] = key;
+            var perLayer = md.IntegerArray(key)!;
+            if (perLayer.Count != layers)
+                throw md.Error(key, $"expected one value per layer ({layers}), found {perLayer.Count}");
+            long largest = perLayer.Max(), smallest = perLayer.Min();
+            // A layer may have no KV heads (0); at least one layer must have some.
+            if (smallest < 0 || largest > ModelSpecValidator.MaxHeads || largest < 1)
+                throw md.Error(key, $"expected per-layer integers from 0 to {ModelSpecValidator.MaxHeads}, not all 0, found {smallest} to {largest}");
+            return smallest == largest
+                ? ((int)largest, null)
+                : ((int)largest, perLayer.Select(v => (int)v).ToArray());
         }
 
         /// <summary>

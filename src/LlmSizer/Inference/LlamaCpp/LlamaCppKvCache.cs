@@ -9,7 +9,10 @@ namespace LlmSizer.Inference.LlamaCpp;
 /// sequence. Full-attention layers hold n_ctx_seq cells. Architectures with interleaved sliding-window attention keep a second
 /// cache for their window layers of <c>min(n_ctx_seq, pad256(window + n_ubatch))</c> cells; Llama 4's chunked layers
 /// (<c>LLAMA_SWA_TYPE_CHUNKED</c>, chunk 8192) use the same second cache and the same cell count, since llama-kv-cache-iswa.cpp
-/// sizes it from n_swa whatever the SWA type. Multi-head latent attention
+/// sizes it from n_swa whatever the SWA type. With per-layer KV heads (<see cref="ModelSpec.KeyValueHeadsPerLayer"/>) each layer's
+/// K row is head_dim × its own KV heads; so is its V row with flash attention, while without it (V stored transposed) every layer's
+/// V is padded to the widest layer's, as llama-kv-cache.cpp does (n_embd_v_gqa_max, "padding V cache"); layers with no KV heads
+/// keep no cache. Multi-head latent attention
 /// (DeepSeek-2/3) caches one K row of kv_lora_rank + rope dims per token and no V. Each cache's tensors go to the device of their
 /// layer, one buffer per device.
 /// </summary>
@@ -37,7 +40,8 @@ internal static class LlamaCppKvCache
         bool swa = spec.SlidingWindow is not null && SlidingWindowArchitectures.Contains(spec.Architecture);
         if (spec.SlidingWindow is not null && !swa)
             notes.Add($"{spec.Architecture}: llama.cpp does not use the model's sliding window for this architecture and caches the whole context in every layer");
-        var all = Enumerable.Range(0, spec.Layers).ToList();
+        // A layer with no KV heads keeps no cache (llama.cpp's has_kv / hybrid-memory filter skips it).
+        var all = Enumerable.Range(0, spec.Layers).Where(l => spec.Mla is not null || spec.KeyValueHeadsAt(l) > 0).ToList();
         if (!swa)
             return [new Cache("KV", settings.ContextPerSequence, all)];
 
@@ -58,7 +62,17 @@ internal static class LlamaCppKvCache
         return caches;
     }
 
-    public static Rows RowsOf(ModelSpec spec, LlamaCppSettings settings)
+    /// <summary>
+    /// The rows of the widest layer (the most KV heads), which bound every layer's: what the compute graph's transposed-V
+    /// views and llama.cpp's V padding use. For a uniform model these are every layer's rows.
+    /// </summary>
+    public static Rows RowsOf(ModelSpec spec, LlamaCppSettings settings) => RowsFor(spec, settings, spec.EffectiveKeyValueHeads);
+
+    /// <summary>The rows of layer <paramref name="layer"/>: its own KV heads for K (and for V with flash attention).</summary>
+    public static Rows RowsAt(ModelSpec spec, LlamaCppSettings settings, int layer) =>
+        RowsFor(spec, settings, spec.Mla is null ? spec.KeyValueHeadsAt(layer) : spec.EffectiveKeyValueHeads);
+
+    private static Rows RowsFor(ModelSpec spec, LlamaCppSettings settings, int kvHeads)
     {
         long keyWidth, valueWidth;
         if (spec.Mla is { } mla)
@@ -69,8 +83,10 @@ internal static class LlamaCppKvCache
         }
         else
         {
-            keyWidth = (long)spec.EffectiveHeadDim * spec.EffectiveKeyValueHeads;
-            valueWidth = keyWidth;
+            keyWidth = (long)spec.EffectiveHeadDim * kvHeads;
+            // Without flash attention V is stored transposed and llama-kv-cache.cpp gives every layer the widest layer's V
+            // (n_embd_v_gqa_max), so that one view stride serves all layers.
+            valueWidth = settings.FlashAttention ? keyWidth : (long)spec.EffectiveHeadDim * spec.EffectiveKeyValueHeads;
         }
         CheckBlocks(settings.KeyType, spec.Mla is { } m ? (long)m.KvLoraRank + m.QkRopeHeadDim : spec.EffectiveHeadDim, keyWidth, "K", settings.FlashAttention);
         if (valueWidth > 0)
@@ -78,36 +94,54 @@ internal static class LlamaCppKvCache
         return new Rows(keyWidth, valueWidth, settings.KeyType.RowBytes(keyWidth), valueWidth == 0 ? 0 : settings.ValueType.RowBytes(valueWidth));
     }
 
+    /// <summary>
+    /// The cache buffers, one per cache and device. <paramref name="rows"/> (the widest layer's) sizes every layer of a uniform
+    /// model; with per-layer KV heads each layer uses its own rows (<see cref="RowsAt"/>), and the formula sums the layers by width.
+    /// </summary>
     public static IReadOnlyList<Buffer> Place(ModelSpec spec, LlamaCppSettings settings, IReadOnlyList<Cache> caches, Rows rows)
     {
         int gpuStart = settings.GpuStart(spec.Layers);
         var buffers = new List<Buffer>();
         int streams = settings.Sequences;
+        bool perLayer = spec.Mla is null && spec.HasPerLayerKeyValueHeads;
         foreach (var cache in caches)
         {
             foreach (var (device, layers) in new[] { ("CPU", cache.Layers.Where(l => l < gpuStart).ToList()), ("GPU", cache.Layers.Where(l => l >= gpuStart).ToList()) })
             {
                 if (layers.Count == 0)
                     continue;
-                long perLayer = checked((rows.KeyBytes + rows.ValueBytes) * cache.Cells * streams);
-                long bytes = checked(perLayer * layers.Count);
-                string v = rows.ValueBytes == 0
-                    ? "no V (latent cache)"
-                    : $"V row {rows.ValueBytes} B ({settings.ValueType.Name} × {rows.ValueWidth}{(settings.FlashAttention ? "" : ", stored transposed")})";
-                string formula = $"{layers.Count} layers × {cache.Cells} cells × {streams} stream{(streams == 1 ? "" : "s")} × (K row {rows.KeyBytes} B ({settings.KeyType.Name} × {rows.KeyWidth}) + {v}) = {bytes:N0} bytes";
+                // Layers of equal rows, in order of first appearance.
+                var widths = perLayer
+                    ? layers.GroupBy(l => RowsAt(spec, settings, l)).Select(g => (Rows: g.Key, Layers: g.Count())).ToList()
+                    : [(Rows: rows, Layers: layers.Count)];
+                long bytes = 0;
+                var terms = new List<string>();
+                foreach (var (r, count) in widths)
+                {
+                    bytes = checked(bytes + (r.KeyBytes + r.ValueBytes) * cache.Cells * streams * count);
+                    terms.Add($"{count} layers × {cache.Cells} cells × {streams} stream{(streams == 1 ? "" : "s")} × (K row {r.KeyBytes} B ({settings.KeyType.Name} × {r.KeyWidth}) + {ValueTerm(settings, r)})");
+                }
+                string formula = $"{string.Join(" + ", terms)} = {bytes:N0} bytes";
                 var inputs = new List<EstimateInput>
                 {
                     new("layers", layers.Count == spec.Layers ? $"{layers.Count} (all)" : $"{layers.Count} ({Ranges(layers)})"),
                     new("cells", $"{cache.Cells}"),
                     new("streams", $"{streams}"),
-                    new("K row", $"{rows.KeyBytes} bytes = {settings.KeyType.Name} × {rows.KeyWidth}"),
-                    new("V row", rows.ValueBytes == 0 ? "none (MLA caches the latent K only)" : $"{rows.ValueBytes} bytes = {settings.ValueType.Name} × {rows.ValueWidth}"),
+                    new("K row", string.Join("; ", widths.Select(w => $"{w.Rows.KeyBytes} bytes = {settings.KeyType.Name} × {w.Rows.KeyWidth}" + (perLayer ? $" ({w.Layers} layers)" : "")))),
+                    new("V row", rows.ValueBytes == 0 ? "none (MLA caches the latent K only)"
+                        : string.Join("; ", widths.Select(w => $"{w.Rows.ValueBytes} bytes = {settings.ValueType.Name} × {w.Rows.ValueWidth}" + (perLayer ? $" ({w.Layers} layers)" : "")))),
                 };
+                if (perLayer && !settings.FlashAttention)
+                    inputs.Add(new("V padding", $"without flash attention every layer's V row is the widest layer's ({rows.ValueWidth} values; llama-kv-cache.cpp n_embd_v_gqa_max)"));
                 buffers.Add(new Buffer(cache.Name, device, bytes, layers.Count, cache.Cells, formula, inputs));
             }
         }
         return buffers;
     }
+
+    private static string ValueTerm(LlamaCppSettings settings, Rows r) => r.ValueBytes == 0
+        ? "no V (latent cache)"
+        : $"V row {r.ValueBytes} B ({settings.ValueType.Name} × {r.ValueWidth}{(settings.FlashAttention ? "" : ", stored transposed")})";
 
     /// <summary>With flash attention llama.cpp refuses a quantized cache whose head size is not whole blocks.</summary>
     private static void CheckBlocks(KvCacheType type, long headDim, long width, string which, bool flash)

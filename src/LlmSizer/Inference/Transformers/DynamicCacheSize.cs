@@ -9,7 +9,9 @@ namespace LlmSizer.Inference.Transformers;
 /// <c>DynamicSlidingWindowLayer</c> per sliding-window layer (config <c>layer_types</c>, or every layer when the config has a
 /// sliding_window but no layer_types) keeping only the last sliding_window − 1 tokens. Llama 4's chunked-attention layers get the
 /// same layer class with <c>sliding_window = attention_chunk_size</c> (cache_utils.py <c>get_layer_types_and_kwargs</c>), so they
-/// hold attention_chunk_size − 1 tokens.
+/// hold attention_chunk_size − 1 tokens. Each layer's tensors are as wide as its own KV heads (OpenELM's per-layer
+/// <c>num_kv_heads</c>; <see cref="ModelSpec.KeyValueHeadsAt"/>), since every DynamicLayer stores whatever its attention module
+/// returns; a layer without KV heads stores nothing.
 /// </summary>
 public static class DynamicCacheSize
 {
@@ -37,6 +39,7 @@ public static class DynamicCacheSize
     /// MLA (DeepSeek-V2/V3 in transformers): the decompressed per-head keys (qk_nope + qk_rope) and values (v_head_dim) of every
     /// attention head, since transformers caches key_states and value_states after kv_b_proj.
     /// </summary>
+    /// <remarks>With per-layer KV heads this is the widest layer's; <see cref="BytesPerTokenAt"/> gives each layer's.</remarks>
     public static long BytesPerTokenPerLayer(ModelSpec spec, int elementBytes) =>
         spec.Mla is { } mla
             ? (long)spec.AttentionHeads * (mla.QkNopeHeadDim + mla.QkRopeHeadDim + mla.VHeadDim) * elementBytes
@@ -46,11 +49,24 @@ public static class DynamicCacheSize
     public static long TokensHeld(ModelSpec spec, int layer, long tokens) =>
         spec.IsSlidingLayer(layer) ? Math.Min(tokens, spec.SlidingWindow!.WindowTokens - 1L) : tokens;
 
-    /// <summary>Bytes of the cache for <paramref name="batch"/> sequences of <paramref name="tokens"/> tokens.</summary>
+    /// <summary>Bytes one token takes in layer <paramref name="layer"/> for one sequence: 2 × the layer's KV heads × head_dim × element bytes.</summary>
+    public static long BytesPerTokenAt(ModelSpec spec, int layer, int elementBytes) =>
+        spec.Mla is not null
+            ? BytesPerTokenPerLayer(spec, elementBytes)
+            : 2L * spec.KeyValueHeadsAt(layer) * spec.EffectiveHeadDim * elementBytes;
+
+    /// <summary>Bytes of the cache for <paramref name="batch"/> sequences of <paramref name="tokens"/> tokens: Σ over layers of tokens held × the layer's bytes per token.</summary>
     public static long Bytes(ModelSpec spec, int batch, long tokens, int elementBytes)
     {
-        long perToken = BytesPerTokenPerLayer(spec, elementBytes);
-        long held = Enumerable.Range(0, spec.Layers).Sum(l => TokensHeld(spec, l, tokens));
-        return checked(batch * held * perToken);
+        if (!spec.HasPerLayerKeyValueHeads || spec.Mla is not null)
+        {
+            long perToken = BytesPerTokenPerLayer(spec, elementBytes);
+            long held = Enumerable.Range(0, spec.Layers).Sum(l => TokensHeld(spec, l, tokens));
+            return checked(batch * held * perToken);
+        }
+        long perSequence = 0;
+        for (int l = 0; l < spec.Layers; l++)
+            perSequence = checked(perSequence + TokensHeld(spec, l, tokens) * BytesPerTokenAt(spec, l, elementBytes));
+        return checked(batch * perSequence);
     }
 }

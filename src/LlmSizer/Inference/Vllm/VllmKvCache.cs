@@ -33,11 +33,20 @@ public sealed record VllmKvLayout(
     /// </summary>
     public bool Chunked { get; init; }
 
+    /// <summary>
+    /// The page of each paged layer, in layer order, when layers have different KV head counts
+    /// (<see cref="ModelSpec.KeyValueHeadsPerLayer"/>); null when every page is <see cref="PageBytes"/>. vLLM then keeps all layers
+    /// in one group (kv_cache_utils.py <c>_get_kv_cache_groups_uniform_type</c> with <c>UniformTypeKVCacheSpecs</c>), one block
+    /// holds one page of every layer, and <see cref="PageBytes"/> / <see cref="VllmKvLayout.BytesPerTokenPerLayer"/> describe the
+    /// widest layer only.
+    /// </summary>
+    public IReadOnlyList<long>? LayerPageBytes { get; init; }
+
     /// <summary>All groups; vLLM's "GPU KV cache size" divides the blocks evenly among them.</summary>
     public int Groups => FullGroups + SlidingGroups;
 
-    /// <summary>Bytes of one block of the shared pool: one page per layer of a group.</summary>
-    public long BlockBytes => PageBytes * GroupSize;
+    /// <summary>Bytes of one block of the shared pool: one page per layer of a group (the sum of the layers' pages when they differ).</summary>
+    public long BlockBytes => LayerPageBytes is { } pages ? pages.Sum() : PageBytes * GroupSize;
 
     /// <summary>Layers that hold pages, padding layers included: <see cref="Groups"/> × <see cref="GroupSize"/>.</summary>
     public int PagedLayers => Groups * GroupSize;
@@ -69,14 +78,24 @@ public static class VllmKvCache
     /// the rank's KV heads, 2 × heads × head_dim × element bytes. MLA: vLLM caches the compressed latent plus the decoupled rope
     /// key, (kv_lora_rank + qk_rope_head_dim) × element bytes, as one head that every rank keeps whole.
     /// </summary>
+    /// <remarks>With per-layer KV heads this is the widest layer's; <see cref="BytesPerTokenAt"/> gives each layer's.</remarks>
     public static long BytesPerTokenPerLayer(ModelSpec spec, int tensorParallel, int elementBytes) =>
         spec.Mla is { } mla
             ? (long)(mla.KvLoraRank + mla.QkRopeHeadDim) * elementBytes
             : 2L * VllmWeights.KeyValueHeadsPerRank(spec, tensorParallel) * spec.EffectiveHeadDim * elementBytes;
 
+    /// <summary>
+    /// Bytes one token takes in layer <paramref name="layer"/> on one rank: 2 × the layer's KV heads per rank × head_dim × element
+    /// bytes (0 for a layer without KV heads, which has no attention cache in vLLM); MLA as <see cref="BytesPerTokenPerLayer"/>.
+    /// </summary>
+    public static long BytesPerTokenAt(ModelSpec spec, int tensorParallel, int elementBytes, int layer) =>
+        spec.Mla is not null
+            ? BytesPerTokenPerLayer(spec, tensorParallel, elementBytes)
+            : 2L * VllmWeights.KeyValueHeadsPerRank(spec, tensorParallel, layer) * spec.EffectiveHeadDim * elementBytes;
+
     /// <summary>Bytes one token takes in all layers on one rank (padding layers of hybrid models excluded).</summary>
     public static long BytesPerToken(ModelSpec spec, int tensorParallel, int elementBytes) =>
-        BytesPerTokenPerLayer(spec, tensorParallel, elementBytes) * spec.Layers;
+        Enumerable.Range(0, spec.Layers).Sum(l => BytesPerTokenAt(spec, tensorParallel, elementBytes, l));
 
     /// <summary>
     /// The page/group layout. A single attention kind makes one group of all layers. With full and sliding-window (or chunked
@@ -89,6 +108,8 @@ public static class VllmKvCache
     {
         if (blockSize < 1)
             throw new UsageException($"vLLM block size must be positive, got {blockSize}");
+        if (spec.Mla is null && spec.HasPerLayerKeyValueHeads)
+            return PerLayerLayout(spec, tensorParallel, elementBytes, blockSize);
         long perToken = BytesPerTokenPerLayer(spec, tensorParallel, elementBytes);
         int sliding = spec.SlidingWindow is null ? 0 : Enumerable.Range(0, spec.Layers).Count(spec.IsSlidingLayer);
         int full = spec.Layers - sliding;
@@ -102,9 +123,46 @@ public static class VllmKvCache
         };
     }
 
-    /// <summary>Blocks the pool holds: floor(available / page / group size), as vLLM's <c>get_num_blocks</c>.</summary>
+    /// <summary>
+    /// Layers of different KV head counts have specs that differ only in <c>num_kv_heads</c>, hence in page size. vLLM's
+    /// get_kv_cache_groups (kv_cache_utils.py) then takes the <c>UniformTypeKVCacheSpecs.from_specs</c> branch when every layer
+    /// needs the same token slots (all full attention, or all sliding with one window): one group of all attention layers,
+    /// a block is one page of each layer (page_size_bytes = Σ pages), num_blocks = available // Σ pages, and each layer gets its
+    /// own tensor of page × num_blocks. With full and sliding layers together vLLM instead rescales the smaller pages' block
+    /// sizes to the largest page (unify_kv_cache_spec_page_size, an error when the largest is not a multiple) and makes one
+    /// group per distinct spec; that layout is not modelled and is refused here.
+    /// </summary>
+    private static VllmKvLayout PerLayerLayout(ModelSpec spec, int tensorParallel, int elementBytes, int blockSize)
+    {
+        // Layers without KV heads have no attention and so no KV cache spec in vLLM.
+        var paged = Enumerable.Range(0, spec.Layers).Where(l => spec.KeyValueHeadsAt(l) > 0).ToList();
+        int sliding = spec.SlidingWindow is null ? 0 : paged.Count(spec.IsSlidingLayer);
+        int full = paged.Count - sliding;
+        if (full > 0 && sliding > 0)
+            throw new UsageException(
+                $"vLLM: per-layer key/value heads together with full and {(spec.SlidingWindow!.Chunked ? "chunked" : "sliding-window")} layers give layers of " +
+                "different page sizes in several KV cache groups (kv_cache_utils.py unify_kv_cache_spec_page_size rescales their block sizes); " +
+                "LlmSizer does not model that layout");
+        var pages = paged.Select(l => BytesPerTokenAt(spec, tensorParallel, elementBytes, l) * blockSize).ToList();
+        long widest = BytesPerTokenPerLayer(spec, tensorParallel, elementBytes);
+        int window = sliding > 0 ? spec.SlidingWindow!.WindowTokens : 0;
+        return new VllmKvLayout(
+            blockSize, widest, widest * blockSize, full, sliding, window, paged.Count,
+            full > 0 ? 1 : 0, sliding > 0 ? 1 : 0)
+        {
+            Chunked = sliding > 0 && spec.SlidingWindow!.Chunked,
+            LayerPageBytes = pages,
+        };
+    }
+
+    /// <summary>
+    /// Blocks the pool holds: floor(available / page / group size), as vLLM's <c>get_num_blocks</c>; with per-layer pages
+    /// floor(available / Σ pages), as get_kv_cache_config_from_groups does for a <c>UniformTypeKVCacheSpecs</c> group.
+    /// </summary>
     public static long Blocks(VllmKvLayout layout, long availableBytes) =>
-        availableBytes <= 0 ? 0 : availableBytes / layout.PageBytes / layout.GroupSize;
+        availableBytes <= 0 ? 0
+        : layout.LayerPageBytes is not null ? availableBytes / layout.BlockBytes
+        : availableBytes / layout.PageBytes / layout.GroupSize;
 
     /// <summary>vLLM's "GPU KV cache size: N tokens": blocks shared evenly among the groups, times the block size.</summary>
     public static long Tokens(VllmKvLayout layout, long blocks) => blocks / layout.Groups * layout.BlockSize;
@@ -126,9 +184,15 @@ public static class VllmKvCache
     /// Bytes vLLM's startup check wants for one request of <paramref name="maxModelLen"/> tokens, layer by layer without the
     /// hybrid padding; when the available memory is smaller vLLM refuses to start.
     /// </summary>
+    /// <remarks>
+    /// With per-layer pages (one group of one attention kind) vLLM sums each layer's ⌈need / page⌉ × page, which is the group's
+    /// block count per request times Σ pages (UniformTypeKVCacheSpecs.max_memory_usage_bytes).
+    /// </remarks>
     public static long BytesForOneRequest(VllmKvLayout layout, int maxModelLen, int maxBatchedTokens) =>
-        layout.PageBytes * (layout.FullLayers * FullBlocks(layout, maxModelLen)
-                            + layout.SlidingLayers * SlidingBlocks(layout, maxModelLen, maxBatchedTokens));
+        layout.LayerPageBytes is not null
+            ? layout.BlockBytes * BlocksPerRequest(layout, maxModelLen, maxBatchedTokens)
+            : layout.PageBytes * (layout.FullLayers * FullBlocks(layout, maxModelLen)
+                                  + layout.SlidingLayers * SlidingBlocks(layout, maxModelLen, maxBatchedTokens));
 
     /// <summary>
     /// The longest <c>max_model_len</c> whose one request fits in <paramref name="availableBytes"/> (vLLM's binary search in

@@ -40,8 +40,8 @@ public static class VllmWeights
         {
             VllmShard.Replicated => tensor.Bytes,
             VllmShard.VocabParallel => VocabRowsBytes(tensor, spec, tp),
-            VllmShard.KeyValueHeads => CeilDiv(tensor.Bytes * KeyValueHeadsPerRank(spec, tp), spec.EffectiveKeyValueHeads),
-            VllmShard.FusedQkv => FusedQkvBytes(tensor.Bytes, spec, tp),
+            VllmShard.KeyValueHeads => KeyValueBytes(tensor, spec, tp),
+            VllmShard.FusedQkv => FusedQkvBytes(tensor.Bytes, spec, tp, KeyValueHeadsOf(tensor, spec)),
             _ => CeilDiv(tensor.Bytes, tp),
         };
     }
@@ -51,7 +51,17 @@ public static class VllmWeights
     /// (so each head is replicated on tensor-parallel / kv_heads ranks).
     /// </summary>
     public static int KeyValueHeadsPerRank(ModelSpec spec, int tensorParallel) =>
-        Math.Max(1, spec.EffectiveKeyValueHeads / tensorParallel);
+        KeyValueHeadsPerRank(spec.EffectiveKeyValueHeads, tensorParallel);
+
+    /// <summary>
+    /// Key/value heads one rank holds in layer <paramref name="layer"/>, from the layer's own count
+    /// (<see cref="ModelSpec.KeyValueHeadsAt"/>); 0 for a layer without KV heads.
+    /// </summary>
+    public static int KeyValueHeadsPerRank(ModelSpec spec, int tensorParallel, int layer) =>
+        KeyValueHeadsPerRank(spec.KeyValueHeadsAt(layer), tensorParallel);
+
+    private static int KeyValueHeadsPerRank(int kvHeads, int tensorParallel) =>
+        kvHeads == 0 ? 0 : Math.Max(1, kvHeads / tensorParallel);
 
     /// <summary>
     /// vLLM's rotary cos/sin cache: one <c>[max_position, rotary_dim]</c> table (cos and sin halves side by side), cast to the
@@ -77,9 +87,11 @@ public static class VllmWeights
             throw new UsageException($"tensor parallel size must be at least 1, got {tp}");
         if (spec.AttentionHeads % tp != 0)
             throw new UsageException($"vLLM needs the {spec.AttentionHeads} attention heads to be divisible by tensor parallel size {tp}");
-        int kv = spec.EffectiveKeyValueHeads;
-        if (spec.Mla is null && (kv >= tp ? kv % tp != 0 : tp % kv != 0))
-            throw new UsageException($"vLLM needs the {kv} key/value heads to divide, or be a multiple of, tensor parallel size {tp}");
+        // vLLM's QKVParallelLinear checks each layer's own count; with per-layer KV heads every distinct nonzero count must pass.
+        var counts = spec.KeyValueHeadsPerLayer is { } perLayer ? perLayer.Where(k => k > 0).Distinct() : [spec.EffectiveKeyValueHeads];
+        foreach (int kv in counts)
+            if (spec.Mla is null && (kv >= tp ? kv % tp != 0 : tp % kv != 0))
+                throw new UsageException($"vLLM needs the {kv} key/value heads{(spec.HasPerLayerKeyValueHeads ? " of some layers" : "")} to divide, or be a multiple of, tensor parallel size {tp}");
         long padded = PaddedVocab(spec.VocabSize);
         if (padded % tp != 0)
             throw new UsageException($"vLLM splits the vocabulary padded to {padded} rows across ranks; it is not divisible by tensor parallel size {tp}");
@@ -159,11 +171,33 @@ public static class VllmWeights
         return tensor.Bytes / rows * (PaddedVocab(rows) / tp);
     }
 
-    private static long FusedQkvBytes(long bytes, ModelSpec spec, int tp)
+    private static long FusedQkvBytes(long bytes, ModelSpec spec, int tp, int kv)
     {
-        long heads = spec.AttentionHeads, kv = spec.EffectiveKeyValueHeads;
-        long perRank = heads / tp + 2L * KeyValueHeadsPerRank(spec, tp);
-        return CeilDiv(bytes * perRank, heads + 2 * kv);
+        long heads = spec.AttentionHeads;
+        long perRank = heads / tp + 2L * KeyValueHeadsPerRank(kv, tp);
+        return CeilDiv(bytes * perRank, heads + 2L * kv);
+    }
+
+    /// <summary>A k or v projection's bytes on one rank: the rank's share of its layer's KV heads.</summary>
+    private static long KeyValueBytes(TensorInfo tensor, ModelSpec spec, int tp)
+    {
+        int kv = KeyValueHeadsOf(tensor, spec);
+        return kv == 0 ? CeilDiv(tensor.Bytes, tp) : CeilDiv(tensor.Bytes * KeyValueHeadsPerRank(kv, tp), kv);
+    }
+
+    /// <summary>
+    /// The KV heads of the layer <paramref name="tensor"/> belongs to: with per-layer counts, the layer is the first all-digit
+    /// segment of the name (<c>blk.3.attn_k.weight</c>, <c>model.layers.3.self_attn.k_proj.weight</c>); otherwise, or when the
+    /// name has none, the model's single count.
+    /// </summary>
+    private static int KeyValueHeadsOf(TensorInfo tensor, ModelSpec spec)
+    {
+        if (spec.KeyValueHeadsPerLayer is not { } perLayer)
+            return spec.EffectiveKeyValueHeads;
+        foreach (string part in tensor.Name.Split('.'))
+            if (part.Length > 0 && part.All(char.IsAsciiDigit) && int.TryParse(part, out int layer))
+                return layer < perLayer.Length ? perLayer[layer] : spec.EffectiveKeyValueHeads;
+        return spec.EffectiveKeyValueHeads;
     }
 
     private static long CeilDiv(long a, long b) => (a + b - 1) / b;

@@ -248,14 +248,15 @@ public class GgufArchitectureTests
     }
 
     [Fact]
-    public void Per_layer_kv_head_counts_use_the_largest_and_say_so()
+    public void Per_layer_kv_head_counts_become_the_specs_per_layer_heads()
     {
         var kv = Enumerable.Range(0, 32).Select(i => GgufWriter.Value.U32(i % 2 == 0 ? 8u : 4u)).ToArray();
         var w = GgufModels.Writer(GgufModels.Llama31_8B).Remove("llama.attention.head_count_kv")
             .Add("llama.attention.head_count_kv", GgufWriter.Value.Array(LlmSizer.Formats.Gguf.GgufValueType.UInt32, kv));
         var gguf = Open(w);
         Assert.Equal(8, gguf.Spec!.KeyValueHeads);
-        Assert.Contains("llama.attention.head_count_kv differs by layer (4 to 8); the spec uses 8 for every layer", gguf.Notes);
+        Assert.Equal(Enumerable.Range(0, 32).Select(i => i % 2 == 0 ? 8 : 4), gguf.Spec.KeyValueHeadsPerLayer!);
+        Assert.DoesNotContain(gguf.Notes, n => n.Contains("differs by layer", StringComparison.Ordinal));
     }
 
     [Fact]
