@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using LlmSizer.Models;
-using LlmSizer.Reports;
 
 namespace LlmSizer.Serialization;
 
@@ -13,15 +12,3 @@ namespace LlmSizer.Serialization;
     AllowTrailingCommas = true)]
 [JsonSerializable(typeof(List<CatalogEntry>))]
 public sealed partial class LlmSizerJsonContext : JsonSerializerContext;
-
-/// <summary>Source-generated JSON for reports the CLI and web API print (camelCase, indented, nulls left out).</summary>
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    WriteIndented = true,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(InspectReport))]
-[JsonSerializable(typeof(ModelList))]
-[JsonSerializable(typeof(ErrorDocument))]
-[JsonSerializable(typeof(ScanReport))]
-[JsonSerializable(typeof(EstimateReport))]
-public sealed partial class ReportJsonContext : JsonSerializerContext;
