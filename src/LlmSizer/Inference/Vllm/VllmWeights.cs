@@ -100,7 +100,7 @@ public static class VllmWeights
     /// <summary>Which rule places <paramref name="tensor"/>, from its name and category (Hugging Face or GGUF names).</summary>
     public static VllmShard ShardOf(TensorInfo tensor)
     {
-        string name = tensor.Name.ToLowerInvariant();
+        string name = tensor.Name.AsSpan().ContainsAnyInRange('A', 'Z') ? tensor.Name.ToLowerInvariant() : tensor.Name;
         string module = ModuleLeaf(name);
         bool bias = name.EndsWith(".bias", StringComparison.Ordinal) || name.EndsWith("_bias", StringComparison.Ordinal);
         switch (tensor.Category)
@@ -146,15 +146,20 @@ public static class VllmWeights
     /// </summary>
     private static string ModuleLeaf(string name)
     {
-        string[] parts = name.Split('.');
-        int i = parts.Length - 1;
-        // bitsandbytes stacks several suffixes (weight.absmax, weight.quant_state.bitsandbytes__nf4): skip them all.
-        while (i > 0 && IsParameterSuffix(parts[i]))
-            i--;
-        return parts[i];
+        // Walks the dotted name from the end without splitting it: this runs for every tensor of every estimate.
+        int end = name.Length;
+        while (true)
+        {
+            int dot = name.LastIndexOf('.', end - 1);
+            var segment = name.AsSpan(dot + 1, end - dot - 1);
+            // bitsandbytes stacks several suffixes (weight.absmax, weight.quant_state.bitsandbytes__nf4): skip them all.
+            if (dot < 0 || !IsParameterSuffix(segment))
+                return segment.ToString();
+            end = dot;
+        }
     }
 
-    private static bool IsParameterSuffix(string segment) =>
+    private static bool IsParameterSuffix(ReadOnlySpan<char> segment) =>
         segment is "weight" or "bias" or "scales" or "qweight" or "qzeros" or "g_idx" or "weight_scale" or "weight_scale_inv"
             or "input_scale" or "weight_packed" or "weight_zero_point" or "weight_shape" or "weight_global_scale"
             or "input_global_scale" or "scb" or "weight_format" or "absmax" or "quant_map" or "nested_absmax" or "nested_quant_map"
@@ -194,9 +199,12 @@ public static class VllmWeights
     {
         if (spec.KeyValueHeadsPerLayer is not { } perLayer)
             return spec.EffectiveKeyValueHeads;
-        foreach (string part in tensor.Name.Split('.'))
-            if (part.Length > 0 && part.All(char.IsAsciiDigit) && int.TryParse(part, out int layer))
+        foreach (var range in tensor.Name.AsSpan().Split('.'))
+        {
+            var part = tensor.Name.AsSpan()[range];
+            if (part.Length > 0 && !part.ContainsAnyExceptInRange('0', '9') && int.TryParse(part, out int layer))
                 return layer < perLayer.Length ? perLayer[layer] : spec.EffectiveKeyValueHeads;
+        }
         return spec.EffectiveKeyValueHeads;
     }
 
