@@ -40,11 +40,17 @@ public static class GgufQuantizer
         var run = new Run(spec, tensors, mix, options);
         // llama.cpp visits tensors in its loader's map order: the ones outside blocks first, then block by block, each by
         // name; the per-layer counters (i_attention_wv, i_ffn_down) depend on that order.
-        var order = tensors.Select((t, i) => (t, i))
-            .OrderBy(x => x.t.Layer).ThenBy(x => x.t.Name, StringComparer.Ordinal).ToList();
+        var order = new int[tensors.Count];
+        for (int i = 0; i < order.Length; i++)
+            order[i] = i;
+        Array.Sort(order, (a, b) =>
+        {
+            int byLayer = tensors[a].Layer.CompareTo(tensors[b].Layer);
+            return byLayer != 0 ? byLayer : string.CompareOrdinal(tensors[a].Name, tensors[b].Name);
+        });
         var types = new GgufTensorType[tensors.Count];
-        foreach (var (tensor, index) in order)
-            types[index] = run.TypeOf(tensor);
+        foreach (int index in order)
+            types[index] = run.TypeOf(tensors[index]);
         return types;
     }
 
