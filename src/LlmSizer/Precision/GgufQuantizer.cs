@@ -162,7 +162,7 @@ public static class GgufQuantizer
         private bool AttnVLike(Category c) =>
             c == Category.AttnV || (rules == GgufQuantRules.Current && c is Category.AttnQkv or Category.AttnKvB);
 
-        private bool Is(params string[] names) => Array.IndexOf(names, m) >= 0;
+        private bool Is(params ReadOnlySpan<string> names) => names.Contains(m);
 
         private static GgmlType T(string name) => GgmlType.FromName(name)!;
 
