@@ -75,24 +75,31 @@ public static class GgufQuantizer
             return Category.Output;
         if (name is "token_embd.weight" or "per_layer_token_embd.weight")
             return Category.TokenEmbd;
-        if (name.Contains("attn_qkv.weight", StringComparison.Ordinal))
-            return Category.AttnQkv;
-        if (name.Contains("attn_kv_b.weight", StringComparison.Ordinal))
-            return Category.AttnKvB;
-        if (name.Contains("attn_v.weight", StringComparison.Ordinal))
-            return Category.AttnV;
-        if (name.Contains("attn_k.weight", StringComparison.Ordinal))
-            return Category.AttnK;
-        if (name.Contains("attn_q.weight", StringComparison.Ordinal))
-            return Category.AttnQ;
-        if (name.Contains("attn_output.weight", StringComparison.Ordinal))
-            return Category.AttnOutput;
-        // Substrings, so the stacked experts (ffn_up_exps) and shared experts (ffn_down_shexp) fall in too.
-        if (name.Contains("ffn_up", StringComparison.Ordinal))
+        // The kind is the name's second-to-last segment (blk.3.attn_v.weight → attn_v); reading it once beats scanning the
+        // whole name for each candidate, and this runs twice for every tensor of every prediction.
+        ReadOnlySpan<char> n = name;
+        int end = n.LastIndexOf('.');
+        if (end < 0)
+            return Category.Other;
+        var kind = n[(n[..end].LastIndexOf('.') + 1)..end];
+        if (n[(end + 1)..] is "weight")
+        {
+            switch (kind)
+            {
+                case "attn_qkv": return Category.AttnQkv;
+                case "attn_kv_b": return Category.AttnKvB;
+                case "attn_v": return Category.AttnV;
+                case "attn_k": return Category.AttnK;
+                case "attn_q": return Category.AttnQ;
+                case "attn_output": return Category.AttnOutput;
+            }
+        }
+        // Prefixes, so the stacked experts (ffn_up_exps) and shared experts (ffn_down_shexp) fall in too.
+        if (kind.StartsWith("ffn_up", StringComparison.Ordinal))
             return Category.FfnUp;
-        if (name.Contains("ffn_gate", StringComparison.Ordinal))
+        if (kind.StartsWith("ffn_gate", StringComparison.Ordinal))
             return Category.FfnGate;
-        if (name.Contains("ffn_down", StringComparison.Ordinal))
+        if (kind.StartsWith("ffn_down", StringComparison.Ordinal))
             return Category.FfnDown;
         return Category.Other;
     }
