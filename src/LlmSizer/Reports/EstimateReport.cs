@@ -18,11 +18,8 @@ public sealed record EstimateReport(
     public static EstimateReport Build(ModelSource source, InferenceOptions options)
     {
         var estimate = InferenceEstimator.Estimate(source, options);
-        var model = source.Model;
-        var info = new ModelInfo(model.Id, model.Name, InspectReport.Camel(model.Origin.ToString()), model.CatalogEntry?.Family,
-            model.CatalogEntry?.HuggingFaceRepo, model.CheckpointDtype, model.Notes);
         return new EstimateReport(
-            info,
+            ModelInfo.From(source.Model),
             EngineName(estimate.Engine),
             estimate.ContextTokens,
             estimate.Settings,

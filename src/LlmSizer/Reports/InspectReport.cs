@@ -13,8 +13,7 @@ public sealed record InspectReport(ModelInfo Model, ModelSpec? Architecture, Par
         var p = source.Parameters;
         var count = p.Counted;
         var entry = model.CatalogEntry;
-        var info = new ModelInfo(
-            model.Id, model.Name, Camel(model.Origin.ToString()), entry?.Family, entry?.HuggingFaceRepo, model.CheckpointDtype, model.Notes);
+        var info = ModelInfo.From(model);
         OfficialInfo? official = entry is null ? null : new OfficialInfo(
             entry.OfficialParameters, entry.OfficialActiveParameters, entry.OfficialActiveExcludesEmbedding, entry.Source,
             entry.Agrees(entry.OfficialParameters, p.Total));
@@ -55,20 +54,30 @@ public sealed record FileInfoReport(
     {
         if (source.Inventory is not { } inv)
             return null;
-        var mix = inv.ParametersByType
-            .Select(t => new QuantMixItem(t.Type, t.Parameters, t.Bytes, inv.Parameters == 0 ? 0 : Math.Round(100.0 * t.Parameters / inv.Parameters, 2)))
-            .ToList();
         return new FileInfoReport(inv.Format, source.Files, source.Files.Sum(f => f.Bytes), inv.Tensors.Count, inv.Bytes,
-            Math.Round(inv.BitsPerWeight, 4), mix, source.Mismatches);
+            Math.Round(inv.BitsPerWeight, 4), QuantMixItem.From(inv), source.Mismatches);
     }
 }
 
 /// <summary>One stored type of a weights file: its parameters, bytes and share of all parameters (percent).</summary>
-public sealed record QuantMixItem(string Type, long Parameters, long Bytes, double SharePercent);
+public sealed record QuantMixItem(string Type, long Parameters, long Bytes, double SharePercent)
+{
+    /// <summary>The quant mix of <paramref name="inventory"/>, largest first.</summary>
+    public static IReadOnlyList<QuantMixItem> From(TensorInventory inventory) =>
+        inventory.ParametersByType
+            .Select(t => new QuantMixItem(t.Type, t.Parameters, t.Bytes,
+                inventory.Parameters == 0 ? 0 : Math.Round(100.0 * t.Parameters / inventory.Parameters, 2)))
+            .ToList();
+}
 
 /// <summary>Identity of the model and where its architecture came from.</summary>
 public sealed record ModelInfo(
-    string Id, string Name, string Origin, string? Family, string? HuggingFaceRepo, string? CheckpointDtype, IReadOnlyList<string> Notes);
+    string Id, string Name, string Origin, string? Family, string? HuggingFaceRepo, string? CheckpointDtype, IReadOnlyList<string> Notes)
+{
+    public static ModelInfo From(ResolvedModel model) =>
+        new(model.Id, model.Name, InspectReport.Camel(model.Origin.ToString()), model.CatalogEntry?.Family,
+            model.CatalogEntry?.HuggingFaceRepo, model.CheckpointDtype, model.Notes);
+}
 
 /// <summary>Parameter counts (elements, not bytes). Active counts include the embedding matrix.</summary>
 /// <param name="CountedFrom">"weights file tensors" (exact) or "architecture".</param>

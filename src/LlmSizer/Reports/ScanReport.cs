@@ -26,10 +26,7 @@ public sealed record ScanReport(IReadOnlyList<string> Searched, IReadOnlyList<Sc
         try
         {
             var source = ModelSource.Open(m.Path);
-            var mix = source.Inventory is { } inv
-                ? inv.ParametersByType.Select(t => new QuantMixItem(t.Type, t.Parameters, t.Bytes,
-                    inv.Parameters == 0 ? 0 : Math.Round(100.0 * t.Parameters / inv.Parameters, 2))).ToList()
-                : [];
+            var mix = source.Inventory is { } inv ? QuantMixItem.From(inv) : [];
             return new ScanItem(m.Name, InspectReport.Camel(m.Store.ToString()), m.Format, m.Path, m.SizeOnDiskBytes,
                 source.Parameters.Total, source.Model.Spec?.Architecture, mix, null);
         }
