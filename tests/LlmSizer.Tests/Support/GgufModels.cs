@@ -162,9 +162,15 @@ internal static class GgufModels
     /// <summary>A quantization type whose block fits a row of <paramref name="rowLength"/>: Q4_K, else Q8_0, else F16.</summary>
     public static string QuantFor(long rowLength) => rowLength % 256 == 0 ? "Q4_K" : rowLength % 32 == 0 ? "Q8_0" : "F16";
 
-    /// <summary>A writer holding <paramref name="s"/>'s metadata, tokenizer and every tensor info.</summary>
-    public static GgufWriter Writer(GgufShape s)
+    /// <summary>
+    /// A writer holding <paramref name="s"/>'s metadata, tokenizer and every tensor info. Matrices take
+    /// <paramref name="matrixType"/> of their row length (default <see cref="QuantFor"/>), the output matrix
+    /// <paramref name="outputType"/> when given. <paramref name="loadableTokenizer"/> adds the (empty) BPE merge list
+    /// llama.cpp needs to build a tokenizer, so that real llama.cpp can load the file.
+    /// </summary>
+    public static GgufWriter Writer(GgufShape s, Func<long, string>? matrixType = null, string? outputType = null, bool loadableTokenizer = false)
     {
+        var type = matrixType ?? QuantFor;
         var w = new GgufWriter();
         string a = s.Arch;
         int hd = s.HeadDim ?? s.Hidden / s.Heads;
@@ -211,8 +217,10 @@ internal static class GgufModels
             w.Add($"{a}.rope.dimension_count", (uint)hd);
         }
         w.Add("tokenizer.ggml.model", "gpt2").Add("tokenizer.ggml.tokens", Tokens(s.Vocab));
+        if (loadableTokenizer)
+            w.Add("tokenizer.ggml.merges", GgufWriter.Value.Strings([]));
 
-        w.Tensor("token_embd.weight", QuantFor(s.Hidden), s.Hidden, s.Vocab);
+        w.Tensor("token_embd.weight", type(s.Hidden), s.Hidden, s.Vocab);
         if (s.LearnedPositions > 0)
             w.Tensor("position_embd.weight", "F32", s.Hidden, s.LearnedPositions);
         if (s.RopeFreqs)
@@ -220,16 +228,16 @@ internal static class GgufModels
         if (s.RopeFactors)
             w.Tensor("rope_factors_long.weight", "F32", hd / 2).Tensor("rope_factors_short.weight", "F32", hd / 2);
         for (int i = 0; i < s.Layers; i++)
-            Block(w, s, i, hd);
+            Block(w, s, i, hd, type);
         w.Tensor("output_norm.weight", "F32", s.Hidden);
         if (s.LayerNorm)
             w.Tensor("output_norm.bias", "F32", s.Hidden);
         if (!s.Tied)
-            w.Tensor("output.weight", s.Hidden % 256 == 0 ? "Q6_K" : QuantFor(s.Hidden), s.Hidden, s.Vocab);
+            w.Tensor("output.weight", outputType ?? (s.Hidden % 256 == 0 ? "Q6_K" : type(s.Hidden)), s.Hidden, s.Vocab);
         return w;
     }
 
-    private static void Block(GgufWriter w, GgufShape s, int i, int hd)
+    private static void Block(GgufWriter w, GgufShape s, int i, int hd, Func<long, string> type)
     {
         string b = $"blk.{i}.";
         long h = s.Hidden, q = (long)s.Heads * hd, kv = (long)s.KvHeads * hd;
@@ -244,37 +252,37 @@ internal static class GgufModels
         {
             long qHead = (long)s.Heads * (s.NopeDim + s.RopeDim);
             if (s.QLoraRank > 0)
-                w.Tensor($"{b}attn_q_a.weight", QuantFor(h), h, s.QLoraRank)
+                w.Tensor($"{b}attn_q_a.weight", type(h), h, s.QLoraRank)
                     .Tensor($"{b}attn_q_a_norm.weight", "F32", s.QLoraRank)
-                    .Tensor($"{b}attn_q_b.weight", QuantFor(s.QLoraRank), s.QLoraRank, qHead);
+                    .Tensor($"{b}attn_q_b.weight", type(s.QLoraRank), s.QLoraRank, qHead);
             else
-                w.Tensor($"{b}attn_q.weight", QuantFor(h), h, qHead);
-            w.Tensor($"{b}attn_kv_a_mqa.weight", QuantFor(h), h, s.KvLoraRank + s.RopeDim)
+                w.Tensor($"{b}attn_q.weight", type(h), h, qHead);
+            w.Tensor($"{b}attn_kv_a_mqa.weight", type(h), h, s.KvLoraRank + s.RopeDim)
                 .Tensor($"{b}attn_kv_a_norm.weight", "F32", s.KvLoraRank);
             if (s.MlaV2Layout)
-                w.Tensor($"{b}attn_k_b.weight", QuantFor(s.NopeDim), s.NopeDim, s.KvLoraRank, s.Heads)
-                    .Tensor($"{b}attn_v_b.weight", QuantFor(s.KvLoraRank), s.KvLoraRank, s.VDim, s.Heads);
+                w.Tensor($"{b}attn_k_b.weight", type(s.NopeDim), s.NopeDim, s.KvLoraRank, s.Heads)
+                    .Tensor($"{b}attn_v_b.weight", type(s.KvLoraRank), s.KvLoraRank, s.VDim, s.Heads);
             else
-                w.Tensor($"{b}attn_kv_b.weight", QuantFor(s.KvLoraRank), s.KvLoraRank, (long)s.Heads * (s.NopeDim + s.VDim));
-            w.Tensor($"{b}attn_output.weight", QuantFor((long)s.Heads * s.VDim), (long)s.Heads * s.VDim, h);
+                w.Tensor($"{b}attn_kv_b.weight", type(s.KvLoraRank), s.KvLoraRank, (long)s.Heads * (s.NopeDim + s.VDim));
+            w.Tensor($"{b}attn_output.weight", type((long)s.Heads * s.VDim), (long)s.Heads * s.VDim, h);
         }
         else if (s.FusedQkv)
         {
-            w.Tensor($"{b}attn_qkv.weight", QuantFor(h), h, q + 2 * kv);
+            w.Tensor($"{b}attn_qkv.weight", type(h), h, q + 2 * kv);
             if (s.QkvBias)
                 w.Tensor($"{b}attn_qkv.bias", "F32", q + 2 * kv);
         }
         else
         {
-            w.Tensor($"{b}attn_q.weight", QuantFor(h), h, q)
-                .Tensor($"{b}attn_k.weight", QuantFor(h), h, kv)
-                .Tensor($"{b}attn_v.weight", QuantFor(h), h, kv);
+            w.Tensor($"{b}attn_q.weight", type(h), h, q)
+                .Tensor($"{b}attn_k.weight", type(h), h, kv)
+                .Tensor($"{b}attn_v.weight", type(h), h, kv);
             if (s.QkvBias)
                 w.Tensor($"{b}attn_q.bias", "F32", q).Tensor($"{b}attn_k.bias", "F32", kv).Tensor($"{b}attn_v.bias", "F32", kv);
         }
         if (s.KvLoraRank == 0)
         {
-            w.Tensor($"{b}attn_output.weight", QuantFor(q), q, h);
+            w.Tensor($"{b}attn_output.weight", type(q), q, h);
             if (s.OutputBias)
                 w.Tensor($"{b}attn_output.bias", "F32", h);
         }
@@ -284,32 +292,32 @@ internal static class GgufModels
             w.Tensor($"{b}attn_sinks.weight", "F32", s.Heads);
 
         if (s.Experts > 0 && i >= s.LeadingDense)
-            Experts(w, s, b);
+            Experts(w, s, b, type);
         else
-            DenseMlp(w, s, b);
+            DenseMlp(w, s, b, type);
     }
 
-    private static void DenseMlp(GgufWriter w, GgufShape s, string b)
+    private static void DenseMlp(GgufWriter w, GgufShape s, string b, Func<long, string> type)
     {
         long h = s.Hidden, f = s.Ffn;
         if (s.FusedGateUp)
-            w.Tensor($"{b}ffn_up.weight", QuantFor(h), h, 2 * f);
+            w.Tensor($"{b}ffn_up.weight", type(h), h, 2 * f);
         else
         {
             if (s.Gated)
-                w.Tensor($"{b}ffn_gate.weight", QuantFor(h), h, f);
-            w.Tensor($"{b}ffn_up.weight", QuantFor(h), h, f);
+                w.Tensor($"{b}ffn_gate.weight", type(h), h, f);
+            w.Tensor($"{b}ffn_up.weight", type(h), h, f);
         }
-        w.Tensor($"{b}ffn_down.weight", QuantFor(f), f, h);
+        w.Tensor($"{b}ffn_down.weight", type(f), f, h);
         if (s.MlpBias)
             w.Tensor($"{b}ffn_up.bias", "F32", f).Tensor($"{b}ffn_down.bias", "F32", h);
     }
 
-    private static void Experts(GgufWriter w, GgufShape s, string b)
+    private static void Experts(GgufWriter w, GgufShape s, string b, Func<long, string> type)
     {
         long h = s.Hidden, fe = s.ExpertFfn, e = s.Experts;
-        string up = s.ExpertType.Length > 0 ? s.ExpertType : QuantFor(h);
-        string down = s.ExpertType.Length > 0 ? s.ExpertType : QuantFor(fe);
+        string up = s.ExpertType.Length > 0 ? s.ExpertType : type(h);
+        string down = s.ExpertType.Length > 0 ? s.ExpertType : type(fe);
         w.Tensor($"{b}ffn_gate_inp.weight", "F32", h, e);
         if (s.RouterBias)
             w.Tensor($"{b}ffn_gate_inp.bias", "F32", e);
@@ -325,9 +333,9 @@ internal static class GgufModels
         long shared = s.SharedExperts * fe + s.SharedExpertFfn;
         if (shared > 0)
         {
-            w.Tensor($"{b}ffn_gate_shexp.weight", QuantFor(h), h, shared)
-                .Tensor($"{b}ffn_up_shexp.weight", QuantFor(h), h, shared)
-                .Tensor($"{b}ffn_down_shexp.weight", QuantFor(shared), shared, h);
+            w.Tensor($"{b}ffn_gate_shexp.weight", type(h), h, shared)
+                .Tensor($"{b}ffn_up_shexp.weight", type(h), h, shared)
+                .Tensor($"{b}ffn_down_shexp.weight", type(shared), shared, h);
             if (s.SharedExpertFfn > 0)
                 w.Tensor($"{b}ffn_gate_inp_shexp.weight", "F32", h);
         }

@@ -20,47 +20,11 @@ internal sealed record LlamaCppTestModel(string Id, GgufShape Shape, string Weig
     public string Write(string path) => Writer().Write(path);
 
     /// <summary>
-    /// The writer: GgufModels' layout, with the matrix types chosen here. llama.cpp needs a tokenizer it can build: a
-    /// BPE ("gpt2") vocabulary with an empty merge list loads, where the readers' token-only list does not.
+    /// The writer: GgufModels' layout with the matrix types chosen here, and a tokenizer llama.cpp can build (a BPE
+    /// vocabulary with an empty merge list loads, where the readers' token-only list does not).
     /// </summary>
-    public GgufWriter Writer()
-    {
-        var s = Shape;
-        var w = new GgufWriter();
-        string a = s.Arch;
-        int hd = s.HeadDim ?? s.Hidden / s.Heads;
-        w.Add("general.architecture", a).Add("general.name", s.Name)
-            .Add($"{a}.context_length", (uint)s.Context)
-            .Add($"{a}.embedding_length", (uint)s.Hidden)
-            .Add($"{a}.block_count", (uint)s.Layers)
-            .Add($"{a}.feed_forward_length", (uint)s.Ffn)
-            .Add($"{a}.attention.head_count", (uint)s.Heads)
-            .Add($"{a}.attention.head_count_kv", (uint)s.KvHeads);
-        if (s.HeadDim is { } dim)
-            w.Add($"{a}.attention.key_length", (uint)dim).Add($"{a}.attention.value_length", (uint)dim);
-        w.Add(s.LayerNorm ? $"{a}.attention.layer_norm_epsilon" : $"{a}.attention.layer_norm_rms_epsilon", GgufWriter.Value.F32(1e-5f));
-        if (s.SlidingWindow is { } window)
-            w.Add($"{a}.attention.sliding_window", (uint)window);
-        if (s.Experts > 0)
-        {
-            w.Add($"{a}.expert_count", (uint)s.Experts).Add($"{a}.expert_used_count", (uint)s.ExpertsUsed);
-            if (s.Arch != "llama")
-                w.Add($"{a}.expert_feed_forward_length", (uint)s.ExpertFfn);
-        }
-        w.Add($"{a}.rope.dimension_count", (uint)hd);
-        w.Add("tokenizer.ggml.model", "gpt2").Add("tokenizer.ggml.tokens", GgufModels.Tokens(s.Vocab))
-            .Add("tokenizer.ggml.merges", GgufWriter.Value.Strings([]));
-
-        w.Tensor("token_embd.weight", TypeFor(s.Hidden), s.Hidden, s.Vocab);
-        for (int i = 0; i < s.Layers; i++)
-            Block(w, i, hd);
-        w.Tensor("output_norm.weight", "F32", s.Hidden);
-        if (s.LayerNorm)
-            w.Tensor("output_norm.bias", "F32", s.Hidden);
-        if (!s.Tied)
-            w.Tensor("output.weight", Fits(OutputType, s.Hidden) ? OutputType : TypeFor(s.Hidden), s.Hidden, s.Vocab);
-        return w;
-    }
+    public GgufWriter Writer() =>
+        GgufModels.Writer(Shape, TypeFor, Fits(OutputType, Shape.Hidden) ? OutputType : TypeFor(Shape.Hidden), loadableTokenizer: true);
 
     /// <summary>The weight type when a row of <paramref name="rowLength"/> is whole blocks of it, else Q8_0 or F16 (as quantizers fall back).</summary>
     private string TypeFor(long rowLength) =>
@@ -68,51 +32,6 @@ internal sealed record LlamaCppTestModel(string Id, GgufShape Shape, string Weig
 
     private static bool Fits(string type, long rowLength) =>
         rowLength % LlmSizer.Precision.GgmlType.FromName(type)!.BlockElements == 0;
-
-    private void Block(GgufWriter w, int i, int hd)
-    {
-        var s = Shape;
-        string b = $"blk.{i}.";
-        long h = s.Hidden, q = (long)s.Heads * hd, kv = (long)s.KvHeads * hd;
-        foreach (string norm in s.BlockNorms)
-        {
-            w.Tensor($"{b}{norm}.weight", "F32", h);
-            if (s.LayerNorm)
-                w.Tensor($"{b}{norm}.bias", "F32", h);
-        }
-        if (s.FusedQkv)
-        {
-            w.Tensor($"{b}attn_qkv.weight", TypeFor(h), h, q + 2 * kv);
-            if (s.QkvBias)
-                w.Tensor($"{b}attn_qkv.bias", "F32", q + 2 * kv);
-        }
-        else
-        {
-            w.Tensor($"{b}attn_q.weight", TypeFor(h), h, q)
-                .Tensor($"{b}attn_k.weight", TypeFor(h), h, kv)
-                .Tensor($"{b}attn_v.weight", TypeFor(h), h, kv);
-            if (s.QkvBias)
-                w.Tensor($"{b}attn_q.bias", "F32", q).Tensor($"{b}attn_k.bias", "F32", kv).Tensor($"{b}attn_v.bias", "F32", kv);
-        }
-        w.Tensor($"{b}attn_output.weight", TypeFor(q), q, h);
-        if (s.QkNorm)
-            w.Tensor($"{b}attn_q_norm.weight", "F32", hd).Tensor($"{b}attn_k_norm.weight", "F32", hd);
-
-        if (s.Experts > 0)
-        {
-            long fe = s.ExpertFfn, e = s.Experts;
-            w.Tensor($"{b}ffn_gate_inp.weight", "F32", h, e)
-                .Tensor($"{b}ffn_gate_exps.weight", TypeFor(h), h, fe, e)
-                .Tensor($"{b}ffn_up_exps.weight", TypeFor(h), h, fe, e)
-                .Tensor($"{b}ffn_down_exps.weight", TypeFor(fe), fe, h, e);
-            return;
-        }
-        long f = s.Ffn;
-        if (s.Gated)
-            w.Tensor($"{b}ffn_gate.weight", TypeFor(h), h, f);
-        w.Tensor($"{b}ffn_up.weight", TypeFor(h), h, f)
-            .Tensor($"{b}ffn_down.weight", TypeFor(f), f, h);
-    }
 }
 
 /// <summary>The models the llama.cpp validation loads: each real architecture's layout at small size.</summary>
