@@ -47,7 +47,7 @@ public sealed class HubClient : IDisposable
             var parsed = ParseInfo(id, body);
             cache.WriteInfo(id, parsed.Sha, body);
             cache.WriteRef(id, parsed.Sha);
-            return Snapshot(id, body, fromCache: false, []);
+            return new HubSnapshot(this, id, parsed.Sha, parsed.Files, fromCache: false, []);
         }
         catch (HubUnreachableException e) when (cache.ResolveRef(id) is { } sha && cache.ReadInfo(id, sha) is { } info)
         {
