@@ -43,6 +43,10 @@ public static class CustomDevice
         long usable = values.ContainsKey("usable") ? Size(values, "usable") : UsableMemory.Default(kind, memory);
         if (usable > memory)
             throw Error($"usable {values["usable"]} is more than mem {values["mem"]}");
+        if (usable <= 0)
+            throw Error(kind == DeviceKind.Gpu
+                ? $"mem {values["mem"]} leaves nothing once the GPU's {UsableMemory.GpuContextReserveBytes >> 20} MiB context is taken"
+                : $"mem {values["mem"]} leaves nothing usable");
         double bandwidth = Rate(values, "bw");
         double? pcie = values.ContainsKey("pcie") ? Rate(values, "pcie") : null;
         return new DeviceSpec(

@@ -32,7 +32,7 @@ public static partial class DeviceDocumentReader
         RejectDuplicates(sourceName, "devices", devices.Select(d => d.Id));
         RejectDuplicates(sourceName, "storage", storage.Select(s => s.Id));
         var storageAliases = (document.Storage ?? []).Where(e => e?.Aliases is not null).ToDictionary(
-            e => e!.Id!.Trim(), e => (IReadOnlyList<string>)e!.Aliases!.Select(a => a.Trim()).Where(a => a.Length > 0).ToList());
+            e => e!.Id!.Trim(), e => (IReadOnlyList<string>)e!.Aliases!.Where(a => !string.IsNullOrWhiteSpace(a)).Select(a => a.Trim()).ToList());
         return new DeviceFile(sourceName, devices, storage) { StorageAliases = storageAliases };
     }
 

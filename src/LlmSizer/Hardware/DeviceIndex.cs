@@ -107,7 +107,7 @@ public sealed class DeviceIndex
                 end--;
             if (end < t.Length && end > 0)
             {
-                int sign = end > 0 && t[end - 1] is '-' or '+' ? end - 1 : end;
+                int sign = t[end - 1] is '-' or '+' ? end - 1 : end;
                 var before = Separator(t, sign, backwards: true);
                 if (before is { } b && b.At > 0)
                 {

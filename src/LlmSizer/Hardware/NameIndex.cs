@@ -2,7 +2,8 @@ namespace LlmSizer.Hardware;
 
 /// <summary>
 /// Finds items (devices, storage classes) by any of their names through <see cref="DeviceName"/> keys, lists the items a
-/// partial name could mean, and suggests near names for a typo. Items keep catalog order; a later item's key replaces an earlier one's.
+/// partial name could mean, and suggests near names for a typo. Items keep catalog order (ids unique); where two items share a
+/// name, the later one has it.
 /// </summary>
 internal sealed class NameIndex<T>
     where T : class
@@ -15,7 +16,6 @@ internal sealed class NameIndex<T>
         foreach (var (id, item, names) in entries)
         {
             string[] keys = names.Prepend(id).Select(DeviceName.Key).Where(k => k.Length > 0).Distinct().ToArray();
-            items.RemoveAll(x => x.Id == id);
             items.Add((id, item, keys));
             foreach (string key in keys)
                 byKey[key] = item;

@@ -41,6 +41,7 @@ public class CustomDeviceTests
     [InlineData("custom:mem=24GiB,fp16=165TF", "custom device: 'bw' is missing (mem, bw and fp16 are required, e.g. custom:mem=24GiB,bw=1008GB/s,fp16=165TF)")]
     [InlineData("custom:mem=24GiB,bw=1008GB/s", "custom device: 'fp16' is missing (mem, bw and fp16 are required, e.g. custom:mem=24GiB,bw=1008GB/s,fp16=165TF)")]
     [InlineData("custom:mem=24GiB,bw=1008GB/s,fp16=165TF,usable=30GiB", "custom device: usable 30GiB is more than mem 24GiB")]
+    [InlineData("custom:mem=256MiB,bw=100GB/s,fp16=1TF", "custom device: mem 256MiB leaves nothing once the GPU's 512 MiB context is taken")]
     [InlineData("custom:mem=0GB,bw=1008GB/s,fp16=165TF", "custom device: mem '0GB': expected a positive size such as 24GiB or 80GB")]
     [InlineData("custom:mem=24GiB,bw=-5GB/s,fp16=165TF", "custom device: bw '-5GB/s': expected a positive rate in bytes per second such as 1008GB/s or 3.35TB/s")]
     [InlineData("custom:mem=24GiB,bw=0GB/s,fp16=165TF", "custom device: bw '0GB/s': expected a positive rate in bytes per second such as 1008GB/s or 3.35TB/s")]
