@@ -23,13 +23,14 @@ internal sealed class InferenceArguments
     private readonly Option<string?> flash = new("--flash-attention") { Description = "on, off or auto (llama.cpp -fa; default auto)" };
     private readonly Option<string?> mmap = new("--mmap") { Description = "llama.cpp: on (default) maps the file for CPU-resident weights; off reads them into memory (--no-mmap)" };
     private readonly Option<int?> gpuLayers = new("--gpu-layers") { Description = "llama.cpp -ngl: layers on the GPU counting the output layer (default all; fit searches it)" };
+    private readonly Option<int?> cpuMoeLayers = new("--cpu-moe-layers") { Description = "llama.cpp --n-cpu-moe: keep the routed experts of the first N layers in RAM (MoE models; fit searches it)" };
     private readonly Option<double?> utilization = new("--gpu-memory-utilization") { Description = "vLLM's share of GPU memory (default 0.9)" };
     private readonly Option<int?> batched = new("--max-batched-tokens") { Description = "vLLM --max-num-batched-tokens" };
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { engine, weights, context, batch, ubatch, batchTokens, kvType, kvTypeV, flash, mmap, gpuLayers, utilization, batched })
+        foreach (var option in new Option[] { engine, weights, context, batch, ubatch, batchTokens, kvType, kvTypeV, flash, mmap, gpuLayers, cpuMoeLayers, utilization, batched })
             command.Options.Add(option);
     }
 
@@ -47,6 +48,7 @@ internal sealed class InferenceArguments
         FlashAttention = Flash(parse.GetValue(flash)),
         Mmap = OnOff(parse.GetValue(mmap), "--mmap") ?? true,
         GpuLayers = parse.GetValue(gpuLayers) is { } n && n < 0 ? throw new UsageException($"--gpu-layers: expected 0 or more, found {n}") : parse.GetValue(gpuLayers),
+        CpuMoeLayers = parse.GetValue(cpuMoeLayers) is { } m && m < 0 ? throw new UsageException($"--cpu-moe-layers: expected 0 or more, found {m}") : parse.GetValue(cpuMoeLayers),
         GpuMemoryUtilization = parse.GetValue(utilization) is { } u && (u <= 0 || u > 1)
             ? throw new UsageException($"--gpu-memory-utilization: expected a share above 0 and at most 1, found {u.ToString(CultureInfo.InvariantCulture)}")
             : parse.GetValue(utilization),

@@ -21,7 +21,8 @@ internal static class FitRenderer
         console.MarkupLine($"Verdict: {verdict}");
         if (report.GpuLayers is { } ngl)
             console.WriteLine($"llama.cpp: -ngl {ngl} ({report.OffloadedLayers} of {ngl + report.OffloadedLayers} layers on the CPU)"
-                + (report.TensorSplit is { } split ? $", --tensor-split {string.Join(",", split)}" : ""));
+                + (report.TensorSplit is { } split ? $", --tensor-split {string.Join(",", split)}" : "")
+                + (report.CpuMoeLayers is { } moe ? $", --n-cpu-moe {moe} (-ot \"blk\\.({string.Join("|", Enumerable.Range(0, moe))})\\.ffn_(up|down|gate)_exps=CPU\")" : ""));
         if (report.TensorParallel is { } tp)
             console.WriteLine($"vLLM: tensor parallel size {tp}" + (report.KvCache is { } kv ? $", KV cache {CountFormat.Exact(kv.Tokens)} tokens ({kv.MaxConcurrency:0.##}× concurrency)" : ""));
         console.WriteLine();

@@ -11,6 +11,7 @@ namespace LlmSizer.Reports;
 /// answers (longest context, most sequences, fewest devices, best weights that fit). Bytes, seconds, tokens.
 /// </summary>
 /// <param name="OffloadedLayers">llama.cpp layers kept on the CPU (offloaded from the GPU to system RAM).</param>
+/// <param name="CpuMoeLayers">llama.cpp <c>--n-cpu-moe</c>: layers whose routed experts stay in RAM (MoE models), when the plan uses it.</param>
 /// <param name="MinDevices">The fewest of this device that hold the model entirely (null: not within 64).</param>
 /// <param name="BestWeights">The best-quality weight type that fits entirely at this context (null: none).</param>
 public sealed record FitReport(
@@ -26,6 +27,7 @@ public sealed record FitReport(
     int? GpuLayers,
     int? OffloadedLayers,
     IReadOnlyList<int>? TensorSplit,
+    int? CpuMoeLayers,
     int? TensorParallel,
     int? MaxContext,
     int? MaxSequences,
@@ -59,6 +61,7 @@ public sealed record FitReport(
             plan.GpuLayers,
             plan.CpuLayers,
             plan.TensorSplit,
+            plan.CpuMoeLayers,
             plan.TensorParallel,
             plan.MaxContextTokens,
             FitPlanner.MaxSequences(source, options, fit),

@@ -152,6 +152,22 @@ public static class FitPlanner
         _ => PlanTransformers(source, options, fit, searchContext: false).Verdict,
     };
 
+    /// <summary>The smallest value in [<paramref name="low"/>, <paramref name="high"/>] where <paramref name="holds"/> (false up to some point, true after); null when it fails at <paramref name="high"/>.</summary>
+    private static int? SmallestWhere(int low, int high, Func<int, bool> holds)
+    {
+        if (!holds(high))
+            return null;
+        while (low < high)
+        {
+            int mid = low + (high - low) / 2;
+            if (holds(mid))
+                high = mid;
+            else
+                low = mid + 1;
+        }
+        return low;
+    }
+
     /// <summary>The largest value in [<paramref name="low"/>, <paramref name="high"/>] where <paramref name="holds"/> (true up to some point, false after); null when it fails at <paramref name="low"/>.</summary>
     private static int? LargestWhere(int low, int high, Func<int, bool> holds)
     {
@@ -197,12 +213,23 @@ public static class FitPlanner
         bool FitsGpus(int ngl) => placements.Split(ngl, gpus).All(s => s.Bytes + margin <= device.UsableMemoryBytes);
 
         int gpuLayers;
+        int cpuMoe = options.CpuMoeLayers ?? 0;
         if (options.GpuLayers is { } asked)
         {
             gpuLayers = Math.Clamp(asked, 0, all);
         }
         else if (FitsGpus(all))
         {
+            gpuLayers = all;
+        }
+        else if (source.Model.Spec!.Moe is not null && options.CpuMoeLayers is null
+                 && SmallestWhere(1, placements.Layers, n => new LlamaCppFit(source, options with { CpuMoeLayers = n }).Split(all, gpus).All(s => s.Bytes + margin <= device.UsableMemoryBytes)) is { } experts)
+        {
+            // A mixture of experts runs far faster with every layer's attention on the GPU and only routed experts in RAM
+            // (llama.cpp --n-cpu-moe, what its --fit tries first for MoE models) than with whole layers left on the CPU.
+            cpuMoe = experts;
+            options = options with { CpuMoeLayers = experts };
+            placements = new LlamaCppFit(source, options);
             gpuLayers = all;
         }
         else
@@ -242,16 +269,20 @@ public static class FitPlanner
             if (ramCapacity is null)
                 notes.Add("system RAM not given (--ram): what stays on the host is reported as needed, not checked");
         }
-        var hostUsage = new DeviceUsage("CPU", hostBytes, ramCapacity, ramReserve, gpuLayers == all ? "input (token embeddings)" : placements.Describe(0, all - gpuLayers) + " + input");
+        string hostHolds = gpuLayers < all ? placements.Describe(0, all - gpuLayers) + " + input"
+            : cpuMoe > 0 ? $"experts of {placements.Describe(0, cpuMoe)} + input" : "input (token embeddings)";
+        var hostUsage = new DeviceUsage("CPU", hostBytes, ramCapacity, ramReserve, hostHolds);
         devices.Add(hostUsage);
 
         bool gpusFit = devices.Take(gpus).All(d => d.Fits);
         var verdict = !gpusFit || !hostUsage.Fits ? FitVerdict.DoesNotFit
-            : gpuLayers == all ? FitVerdict.FitsOnDevice
+            : gpuLayers == all && cpuMoe == 0 ? FitVerdict.FitsOnDevice
             : FitVerdict.FitsWithOffload;
         if (gpus > 1)
             notes.Add("several GPUs: each reserves the single-GPU compute buffer (an upper bound; only the last computes the logits)");
-        if (verdict == FitVerdict.FitsWithOffload)
+        if (verdict == FitVerdict.FitsWithOffload && cpuMoe > 0)
+            notes.Add($"--n-cpu-moe {cpuMoe}: every layer on the GPU except the routed experts of layers 0–{cpuMoe - 1}, which stay in system RAM and run on the CPU");
+        else if (verdict == FitVerdict.FitsWithOffload)
             notes.Add(gpuLayers == 0
                 ? "no layer fits on the GPU: llama.cpp runs it on the CPU from system RAM"
                 : $"-ngl {gpuLayers}: {all - gpuLayers} of {all} layers run on the CPU from system RAM, which slows generation");
@@ -261,7 +292,7 @@ public static class FitPlanner
         int? maxContext = Context(source, options, fit, searchContext && verdict != FitVerdict.DoesNotFit,
             o => PlanLlamaCpp(new LlamaCppFit(source, o with { GpuLayers = gpuLayers }), source, o with { GpuLayers = gpuLayers }, fit, false).Verdict == verdict);
         return Finish(estimate, verdict, devices, gpuLayers, all - gpuLayers, gpus > 1 ? split.Select(s => s.End - s.First).ToList() : null,
-            hostBytes, maxContext, source, options, fit, notes);
+            hostBytes, maxContext, source, options, fit, notes) with { CpuMoeLayers = cpuMoe > 0 ? cpuMoe : null };
     }
 
     // ---- vLLM ------------------------------------------------------------------------------------------------------------

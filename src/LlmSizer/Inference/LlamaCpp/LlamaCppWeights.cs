@@ -49,6 +49,7 @@ internal static class LlamaCppWeights
         public required long[] FileStarts;
         public required long[] GpuBytes;
         public required bool[] Matrices;
+        public required bool[] Experts;
         public required int TokenEmbedding;
         public required List<int> RopeTables;
         public required bool HasOutput;
@@ -63,7 +64,7 @@ internal static class LlamaCppWeights
         int n = weights.Tensors.Count;
         var facts = new Facts
         {
-            BlockCount = layers, Layers = new TensorLayer[n], FileStarts = new long[n], GpuBytes = new long[n], Matrices = new bool[n],
+            BlockCount = layers, Layers = new TensorLayer[n], FileStarts = new long[n], GpuBytes = new long[n], Matrices = new bool[n], Experts = new bool[n],
             TokenEmbedding = -1, HasOutput = false, RopeTables = [],
         };
         long offset = 0;
@@ -75,6 +76,7 @@ internal static class LlamaCppWeights
             facts.Layers[i] = LayerOf(t.Name, layers);
             facts.GpuBytes[i] = GpuBytes(t);
             facts.Matrices[i] = IsMatrix(t);
+            facts.Experts[i] = t.Name.Contains("_exps", StringComparison.Ordinal);
             if (t.Name == "token_embd.weight")
                 facts.TokenEmbedding = i;
             if (t.Name == "output.weight")
@@ -101,9 +103,7 @@ internal static class LlamaCppWeights
 
         for (int i = 0; i < weights.Tensors.Count; i++)
         {
-            var layer = facts.Layers[i];
-            bool onGpu = layer.IsInput ? false : layer.IsOutput ? outputOnGpu : layer.Block >= gpuStart;
-            if (onGpu)
+            if (OnGpu(facts, i, gpuStart, outputOnGpu, settings.CpuMoeLayers))
             {
                 gpu += facts.GpuBytes[i];
                 gpuCount++;
@@ -173,6 +173,33 @@ internal static class LlamaCppWeights
             buffers.Add(new Buffer("GPU", "GPU", gpu, gpuCount,
                 $"Σ bytes of {gpuCount} offloaded tensors, quantized rows padded to {GpuRowPadding} values, each aligned to {GpuAlignment}"));
         return buffers;
+    }
+
+    private static bool OnGpu(Facts facts, int i, int gpuStart, bool outputOnGpu, int cpuMoeLayers)
+    {
+        var layer = facts.Layers[i];
+        return layer.IsInput ? false : layer.IsOutput ? outputOnGpu
+            : layer.Block >= gpuStart && !(facts.Experts[i] && layer.Block < cpuMoeLayers);
+    }
+
+    /// <summary>
+    /// Bytes of the largest weight matrix that stays in system RAM while layers are offloaded (a GPU build with some weights on
+    /// the CPU): ggml's scheduler runs a matrix product of a micro-batch of 32 tokens or more on the GPU even when its weights
+    /// live in RAM, copying them into the GPU's compute buffer first (ggml-cuda.cu <c>offload_op</c>, minimum batch 32), so that
+    /// buffer holds one copy of the largest such matrix. Token embeddings are looked up by row, never multiplied; 0 when
+    /// nothing is offloaded or nothing stays behind.
+    /// </summary>
+    public static long LargestHostMatrix(TensorInventory weights, int layers, LlamaCppSettings settings)
+    {
+        if (settings.GpuLayers == 0 || !settings.Machine.HasGpu)
+            return 0;
+        var facts = FactsOf(weights, layers);
+        int gpuStart = settings.GpuStart(layers);
+        long largest = 0;
+        for (int i = 0; i < weights.Tensors.Count; i++)
+            if (facts.Matrices[i] && !OnGpu(facts, i, gpuStart, settings.GpuLayers >= 1, settings.CpuMoeLayers))
+                largest = Math.Max(largest, weights.Tensors[i].Bytes);
+        return largest;
     }
 
     /// <summary>Which llama.cpp layer a tensor belongs to (llm_tensor_info: input, output or a repeating block).</summary>
