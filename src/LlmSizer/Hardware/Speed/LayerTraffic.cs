@@ -47,4 +47,16 @@ public sealed record LayerTraffic(
 
     /// <summary>Cached tokens one query attends to when <paramref name="contextTokens"/> are in the cache (capped by the window).</summary>
     public long AttendedTokens(long contextTokens) => WindowTokens is { } w ? Math.Min(contextTokens, w) : contextTokens;
+
+    /// <summary>
+    /// Query–key pairs of a causal prompt of <paramref name="tokens"/> tokens: Σ over positions of the tokens each attends to,
+    /// T(T+1)/2 for full attention, each position capped at <paramref name="window"/> for a sliding layer.
+    /// </summary>
+    public static double CausalPairs(long tokens, int? window)
+    {
+        double t = tokens;
+        if (window is not { } w || tokens <= w)
+            return t * (t + 1) / 2;
+        return w * (w + 1.0) / 2 + (t - w) * w;
+    }
 }

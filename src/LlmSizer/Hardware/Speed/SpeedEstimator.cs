@@ -231,7 +231,7 @@ public static class SpeedEstimator
             var layer = model.Layers[l];
             var d = denseAt[l];
             d.PrefillBytesPerPass += layer.DenseBytes;
-            d.PrefillFlops += 2.0 * layer.DenseParameters * tokens + AttendedPairs(tokens, honourWindow ? layer.WindowTokens : null) * layer.AttentionFlopsPerContextToken;
+            d.PrefillFlops += 2.0 * layer.DenseParameters * tokens + LayerTraffic.CausalPairs(tokens, honourWindow ? layer.WindowTokens : null) * layer.AttentionFlopsPerContextToken;
             if (layer.Experts == 0)
                 continue;
             var e = expertsAt[l];
@@ -253,18 +253,6 @@ public static class SpeedEstimator
         }
         else if (discrete && ubatch >= OpOffloadMinBatch && engine == InferenceEngine.LlamaCpp)
             notes.Add("prefill: the host link bandwidth is unknown, so the CPU-resident layers are computed on the CPU instead of being streamed to the GPU");
-    }
-
-    /// <summary>
-    /// Query–key pairs of a causal prompt of <paramref name="tokens"/> tokens: Σ over positions of the tokens each attends to,
-    /// T(T+1)/2 for full attention, capped at the window per position for sliding layers.
-    /// </summary>
-    internal static double AttendedPairs(long tokens, int? window)
-    {
-        double t = tokens;
-        if (window is not { } w || tokens <= w)
-            return t * (t + 1) / 2;
-        return w * (w + 1.0) / 2 + (t - w) * w;
     }
 
     /// <summary>
