@@ -62,20 +62,21 @@ public static class SpeedEstimator
         var precision = Precision(model, workload, deviceEfficiency);
         double? devicePeak = Peak(device, precision, notes, cpuOnly ? "CPU" : "GPU");
 
+        // Where each layer's dense part, its experts and the output layer live (llama.cpp's -ngl rule).
+        int ngl = cpuOnly ? 0 : Math.Clamp(placement.GpuLayers ?? layers + 1, 0, layers + 1);
+        int gpuStart = Math.Max(layers + 1 - ngl, 0);
+        bool hostComputes = !cpuOnly && (ngl < layers + 1 || placement.ExpertsOnHost);
+
         // Units: the GPUs (one "rank" standing for all of them under tensor parallelism), then the host CPU; CPU-only: the CPU alone.
         var units = new Unit[cpuOnly ? 1 : gpuUnits + 1];
         for (int i = 0; i < gpuUnits; i++)
         {
             string name = cpuOnly ? "CPU" : tensorParallel ? $"GPU (each of {count} tensor-parallel ranks)" : count == 1 ? "GPU" : $"GPU {i}";
-            units[i] = new Unit(name, device.BandwidthBytesPerSecond, devicePeak, deviceEfficiency, IsHost: cpuOnly);
+            units[i] = new Unit(name, device.BandwidthBytesPerSecond, devicePeak, deviceEfficiency, cpuOnly);
         }
         if (!cpuOnly)
-            units[^1] = new Unit("CPU", hardware.HostBandwidth, HostPeak(hardware, model, workload, notes), hostEfficiency, IsHost: true);
+            units[^1] = new Unit("CPU", hardware.HostBandwidth, hostComputes ? HostPeak(hardware, model, workload, notes) : null, hostEfficiency, true);
         var host = units[^1];
-
-        // Where each layer's dense part, its experts and the output layer live (llama.cpp's -ngl rule).
-        int ngl = cpuOnly ? 0 : Math.Clamp(placement.GpuLayers ?? layers + 1, 0, layers + 1);
-        int gpuStart = Math.Max(layers + 1 - ngl, 0);
         int gpuBlocks = layers - Math.Min(gpuStart, layers);
         var denseAt = new Unit[layers];
         var expertsAt = new Unit[layers];
@@ -89,11 +90,13 @@ public static class SpeedEstimator
         if (!cpuOnly && ngl < layers + 1)
             notes.Add($"-ngl {ngl}: {Math.Min(gpuStart, layers)} of {layers} blocks{(ngl == 0 ? " and the output layer" : "")} run on the CPU from system RAM, one after the other with the GPU part");
 
-        var kvBytes = KvBytesPerLayer(model, workload, engine);
+        var kvBytes = KvBytesPerLayer(model, workload);
         int sequences = workload.Sequences;
         long context = workload.ContextTokens;
-        Decode(model, units, host, denseAt, expertsAt, outputAt, kvBytes, sequences, context, engine);
-        Prefill(model, hardware, units, host, denseAt, expertsAt, outputAt, workload, engine, cpuOnly, notes);
+        // llama.cpp attends within a sliding window only for the architectures whose graph uses one (Mistral v0.1: whole context).
+        bool windows = engine != InferenceEngine.LlamaCpp || LlamaCppKvCache.UsesSlidingWindow(model.Spec);
+        Decode(model, host, denseAt, expertsAt, outputAt, kvBytes, sequences, context, windows);
+        Prefill(model, hardware, units, host, denseAt, expertsAt, outputAt, workload, engine, windows, notes);
 
         double allReduceDecode = 0, allReducePrefill = 0;
         if (tensorParallel)
@@ -113,8 +116,6 @@ public static class SpeedEstimator
             step += u.DecodeSeconds;
             prefill += u.PrefillSeconds;
         }
-        if (host.DecodeBytes > 0 && host.Bandwidth is null)
-            notes.Add("host memory bandwidth unknown: the CPU's part (embedding lookups only) is left out");
 
         var busiest = units.Where(u => u.DecodeSeconds > 0).MaxBy(u => u.DecodeSeconds) ?? units[0];
         var busiestPrefill = units.Where(u => u.PrefillSeconds > 0).MaxBy(u => u.PrefillSeconds) ?? units[0];
@@ -185,14 +186,13 @@ public static class SpeedEstimator
     /// Reads per decode step: each block's dense part, the experts the batch touches, every sequence's KV cache at the
     /// context (capped by sliding windows), the output layer, and the token lookups on the host.
     /// </summary>
-    private static void Decode(ModelTraffic model, Unit[] units, Unit host, Unit[] denseAt, Unit[] expertsAt, Unit outputAt,
-        double[] kvBytes, int sequences, long context, InferenceEngine engine)
+    private static void Decode(ModelTraffic model, Unit host, Unit[] denseAt, Unit[] expertsAt, Unit outputAt,
+        double[] kvBytes, int sequences, long context, bool windows)
     {
-        bool honourWindow = engine != InferenceEngine.LlamaCpp || LlamaCppKvCache.UsesSlidingWindow(model.Spec);
         for (int l = 0; l < model.Layers.Count; l++)
         {
             var layer = model.Layers[l];
-            long attended = honourWindow ? layer.AttendedTokens(context) : context;
+            long attended = windows ? layer.AttendedTokens(context) : context;
             var d = denseAt[l];
             d.DecodeBytes += layer.DenseBytes + sequences * attended * kvBytes[l];
             d.DecodeKvBytes += sequences * attended * kvBytes[l];
@@ -218,12 +218,11 @@ public static class SpeedEstimator
     /// streaming their weights over the host link (op offload); otherwise the CPU computes them.
     /// </summary>
     private static void Prefill(ModelTraffic model, SpeedHardware hardware, Unit[] units, Unit host, Unit[] denseAt, Unit[] expertsAt,
-        Unit outputAt, SpeedWorkload workload, InferenceEngine engine, bool cpuOnly, List<string> notes)
+        Unit outputAt, SpeedWorkload workload, InferenceEngine engine, bool windows, List<string> notes)
     {
         long tokens = workload.PromptTokens;
         int ubatch = Math.Min(workload.MicroBatchTokens, workload.PromptTokens);
         long passes = (tokens + ubatch - 1) / ubatch;
-        bool honourWindow = engine != InferenceEngine.LlamaCpp || LlamaCppKvCache.UsesSlidingWindow(model.Spec);
         foreach (var u in units)
             u.Passes = passes;
         for (int l = 0; l < model.Layers.Count; l++)
@@ -231,7 +230,7 @@ public static class SpeedEstimator
             var layer = model.Layers[l];
             var d = denseAt[l];
             d.PrefillBytesPerPass += layer.DenseBytes;
-            d.PrefillFlops += 2.0 * layer.DenseParameters * tokens + LayerTraffic.CausalPairs(tokens, honourWindow ? layer.WindowTokens : null) * layer.AttentionFlopsPerContextToken;
+            d.PrefillFlops += 2.0 * layer.DenseParameters * tokens + LayerTraffic.CausalPairs(tokens, windows ? layer.WindowTokens : null) * layer.AttentionFlopsPerContextToken;
             if (layer.Experts == 0)
                 continue;
             var e = expertsAt[l];
@@ -241,7 +240,7 @@ public static class SpeedEstimator
         outputAt.PrefillBytesPerPass += model.OutputReadBytes / (double)passes;
         outputAt.PrefillFlops += 2.0 * model.OutputParameters;
 
-        if (cpuOnly || host.PrefillFlops == 0)
+        if (units.Length == 1 || host.PrefillFlops == 0) // CPU-only, or nothing computed on the host
             return;
         var gpu = units[0];
         bool discrete = hardware.Device.Kind == DeviceKind.Gpu;
@@ -300,7 +299,7 @@ public static class SpeedEstimator
     }
 
     /// <summary>KV bytes per cached token for each layer: K and V rows in their cache types, or the override spread by width.</summary>
-    private static double[] KvBytesPerLayer(ModelTraffic model, SpeedWorkload w, InferenceEngine engine)
+    private static double[] KvBytesPerLayer(ModelTraffic model, SpeedWorkload w)
     {
         var result = new double[model.Layers.Count];
         if (w.KvBytesPerToken is { } total)
@@ -403,13 +402,13 @@ public static class SpeedEstimator
     private static string Us(double seconds) => (seconds * 1e6).ToString("0.##", CultureInfo.InvariantCulture) + " µs";
 
     /// <summary>One device's accumulated work and, once finished, its times.</summary>
-    private sealed class Unit(string name, double? bandwidth, double? peak, SpeedEfficiency efficiency, bool IsHost)
+    private sealed class Unit(string name, double? bandwidth, double? peak, SpeedEfficiency efficiency, bool isHost)
     {
         public string Name { get; } = name;
         public double? Bandwidth { get; } = bandwidth;
         public double? Peak { get; } = peak;
         public SpeedEfficiency Efficiency { get; } = efficiency;
-        public bool IsHost { get; } = IsHost;
+        public bool IsHost { get; } = isHost;
 
         public double DecodeBytes, DecodeKvBytes, DecodeFlops;
         public int Visits;
@@ -439,9 +438,8 @@ public static class SpeedEstimator
             double memory = Bandwidth is { } bw ? DecodeBytes / (bw * e.BandwidthShare) : 0;
             double compute = Peak is { } pk ? DecodeFlops / (pk * e.ComputeShare) : 0;
             DecodeBound = compute > memory ? SpeedBound.Compute : SpeedBound.Memory;
-            DecodeSeconds = Visits == 0 && DecodeBytes == 0 ? 0 : Math.Max(memory, compute) + Visits * e.LayerOverheadSeconds;
-            if (IsHost && Visits == 0)
-                DecodeSeconds = memory;
+            // A host holding no layer only looks up one embedding row per token: counted in the bytes, its time is negligible.
+            DecodeSeconds = Visits == 0 ? 0 : Math.Max(memory, compute) + Visits * e.LayerOverheadSeconds;
 
             if (PrefillFlops == 0 && PrefillBytesPerPass == 0)
                 return;
