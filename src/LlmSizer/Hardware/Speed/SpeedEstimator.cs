@@ -77,6 +77,8 @@ public static class SpeedEstimator
         if (!cpuOnly)
             units[^1] = new Unit("CPU", hardware.HostBandwidth, hostComputes ? HostPeak(hardware, model, workload, notes) : null, hostEfficiency, true);
         var host = units[^1];
+        if (hostComputes && hardware.Host is null && hardware.HostBandwidthBytesPerSecond is null)
+            notes.Add($"the CPU part reads {device.Name}'s memory at the chip's full bandwidth; its CPU cores may reach less (give the host's own figure)");
         int gpuBlocks = layers - Math.Min(gpuStart, layers);
         var denseAt = new Unit[layers];
         var expertsAt = new Unit[layers];
@@ -383,8 +385,10 @@ public static class SpeedEstimator
             items.Add(new SpeedItem("decode time per step", u.DecodeSeconds, "s",
                 $"max({Gb(u.DecodeBytes)} / ({bw} × {e.BandwidthShare:0.00}), {Gflop(u.DecodeFlops)} / ({(u.Peak is { } pk ? Tflops(pk) : "?")} × {e.ComputeShare:0.00})) + {u.Visits} × {Us(e.LayerOverheadSeconds)} = {Ms(u.DecodeSeconds)} ({u.DecodeBound}-bound)",
                 inputs, $"{e.Platform}: {e.Source}", u.Name));
+            // Layers streamed to the GPU for prefill run at the GPU's efficiency.
+            var prefillEfficiency = u.StreamedTo?.Efficiency ?? e;
             if (u.PrefillSeconds > 0)
-                items.Add(new SpeedItem("prefill time", u.PrefillSeconds, "s", u.PrefillFormula, inputs, $"{(u.StreamedTo is { } g ? g.Efficiency : e).Platform}: {(u.StreamedTo is { } g2 ? g2.Efficiency : e).Source}", u.Name));
+                items.Add(new SpeedItem("prefill time", u.PrefillSeconds, "s", u.PrefillFormula, inputs, $"{prefillEfficiency.Platform}: {prefillEfficiency.Source}", u.Name));
         }
         items.Add(new SpeedItem("decode step", step, "s",
             $"Σ device times{(extra > 0 ? " + all-reduce and host sampling" : "")} = {Ms(step)} (devices a token passes through one after another add)", [], "roofline per device; sequential devices add"));
