@@ -13,4 +13,5 @@ namespace LlmSizer.Serialization;
 [JsonSerializable(typeof(ErrorDocument))]
 [JsonSerializable(typeof(ScanReport))]
 [JsonSerializable(typeof(EstimateReport))]
+[JsonSerializable(typeof(DeviceList))]
 public sealed partial class ReportJsonContext : JsonSerializerContext;

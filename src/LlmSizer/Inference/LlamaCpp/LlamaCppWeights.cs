@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LlmSizer.Formats;
 using LlmSizer.Precision;
 
@@ -37,55 +38,99 @@ internal static class LlamaCppWeights
     /// <summary>One model buffer as llama.cpp logs it: <c>NAME model buffer size</c>.</summary>
     public sealed record Buffer(string Name, string Device, long Bytes, int Tensors, string Formula);
 
+    /// <summary>
+    /// What placement needs of each tensor, worked out once per inventory: fit searches estimate the same weights at many
+    /// <c>-ngl</c> values, and parsing names and padding rows per call would dominate them.
+    /// </summary>
+    private sealed class Facts
+    {
+        public required int BlockCount;
+        public required TensorLayer[] Layers;
+        public required long[] FileStarts;
+        public required long[] GpuBytes;
+        public required bool[] Matrices;
+        public required int TokenEmbedding;
+        public required List<int> RopeTables;
+        public required bool HasOutput;
+    }
+
+    private static readonly ConditionalWeakTable<TensorInventory, Facts> FactsByInventory = [];
+
+    private static Facts FactsOf(TensorInventory weights, int layers)
+    {
+        if (FactsByInventory.TryGetValue(weights, out var known) && known.BlockCount == layers)
+            return known;
+        int n = weights.Tensors.Count;
+        var facts = new Facts
+        {
+            BlockCount = layers, Layers = new TensorLayer[n], FileStarts = new long[n], GpuBytes = new long[n], Matrices = new bool[n],
+            TokenEmbedding = -1, HasOutput = false, RopeTables = [],
+        };
+        long offset = 0;
+        for (int i = 0; i < n; i++)
+        {
+            var t = weights.Tensors[i];
+            facts.FileStarts[i] = Align(offset, FileAlignment);
+            offset = facts.FileStarts[i] + t.Bytes;
+            facts.Layers[i] = LayerOf(t.Name, layers);
+            facts.GpuBytes[i] = GpuBytes(t);
+            facts.Matrices[i] = IsMatrix(t);
+            if (t.Name == "token_embd.weight")
+                facts.TokenEmbedding = i;
+            if (t.Name == "output.weight")
+                facts.HasOutput = true;
+            if (t.Name is "rope_freqs.weight" or "rope_factors_long.weight" or "rope_factors_short.weight")
+                facts.RopeTables.Add(i);
+        }
+        FactsByInventory.AddOrUpdate(weights, facts);
+        return facts;
+    }
+
     public static IReadOnlyList<Buffer> Place(TensorInventory weights, int layers, LlamaCppSettings settings, List<string> notes)
     {
         int gpuStart = settings.GpuStart(layers);
         bool outputOnGpu = settings.GpuLayers >= 1;
         var machine = settings.Machine;
+        var facts = FactsOf(weights, layers);
 
-        var mapped = new List<(long Start, long End)>();
+        long mappedFirst = long.MaxValue, mappedLast = long.MinValue, mappedSum = 0;
         long repack = 0, gpu = 0, host = 0;
         int repackCount = 0, gpuCount = 0, mappedCount = 0;
-        long offset = 0;
-        TensorInfo? tokenEmbedding = null;
-        bool hasOutput = false;
+        TensorInfo? tokenEmbedding = facts.TokenEmbedding >= 0 ? weights.Tensors[facts.TokenEmbedding] : null;
+        bool hasOutput = facts.HasOutput;
 
-        foreach (var t in weights.Tensors)
+        for (int i = 0; i < weights.Tensors.Count; i++)
         {
-            long start = Align(offset, FileAlignment);
-            offset = start + t.Bytes;
-            var layer = LayerOf(t.Name, layers);
-            if (t.Name == "token_embd.weight")
-                tokenEmbedding = t;
-            if (t.Name == "output.weight")
-                hasOutput = true;
-
+            var layer = facts.Layers[i];
             bool onGpu = layer.IsInput ? false : layer.IsOutput ? outputOnGpu : layer.Block >= gpuStart;
             if (onGpu)
             {
-                gpu += GpuBytes(t);
+                gpu += facts.GpuBytes[i];
                 gpuCount++;
                 continue;
             }
-            if (IsMatrix(t) && machine.Repacks(t.Type, Rows(t)))
+            var t = weights.Tensors[i];
+            if (facts.Matrices[i] && machine.Repacks(t.Type, Rows(t)))
             {
                 repack += Align(t.Bytes, CpuAlignment);
                 repackCount++;
                 continue;
             }
-            mapped.Add((start, start + t.Bytes));
+            long start = facts.FileStarts[i];
+            mappedFirst = Math.Min(mappedFirst, start);
+            mappedLast = Math.Max(mappedLast, start + t.Bytes);
+            mappedSum += t.Bytes;
             host += Align(t.Bytes, CpuAlignment);
             mappedCount++;
         }
 
         // Blocks on different devices each load their own copy of the rope frequency factors (TENSOR_DUPLICATED per layer).
-        var ropeTables = weights.Tensors.Where(t => t.Name is "rope_freqs.weight" or "rope_factors_long.weight" or "rope_factors_short.weight").ToList();
-        if (ropeTables.Count > 0 && gpuStart > 0 && gpuStart < layers)
+        if (facts.RopeTables.Count > 0 && gpuStart > 0 && gpuStart < layers)
         {
-            foreach (var t in ropeTables)
+            foreach (int i in facts.RopeTables)
             {
                 // LayerOf puts them with block 0; the GPU blocks get a copy as well.
-                gpu += GpuBytes(t);
+                gpu += facts.GpuBytes[i];
                 gpuCount++;
             }
         }
@@ -108,15 +153,14 @@ internal static class LlamaCppWeights
         }
 
         var buffers = new List<Buffer>();
-        if (mapped.Count > 0 && !settings.Mmap)
+        if (mappedCount > 0 && !settings.Mmap)
         {
             buffers.Add(new Buffer("CPU", "CPU", host, mappedCount,
                 $"Σ bytes of {mappedCount} CPU-resident tensors read into memory (--no-mmap), each aligned to {CpuAlignment}"));
         }
-        else if (mapped.Count > 0)
+        else if (mappedCount > 0)
         {
-            long first = mapped.Min(r => r.Start), last = mapped.Max(r => r.End);
-            long sum = mapped.Sum(r => r.End - r.Start);
+            long first = mappedFirst, last = mappedLast, sum = mappedSum;
             buffers.Add(new Buffer("CPU_Mapped", "CPU", last - first, mappedCount,
                 last - first == sum
                     ? $"the file bytes of {mappedCount} CPU-resident tensors, mapped"
