@@ -39,7 +39,7 @@ public class SpeedBenchmarks
 
     [Benchmark]
     public double OneEstimateMoeExpertsOnHost() =>
-        SpeedEstimator.Estimate(qwenMoeTraffic, InferenceEngine.LlamaCpp, Machine, new SpeedPlacement { ExpertsOnHost = true },
+        SpeedEstimator.Estimate(qwenMoeTraffic, InferenceEngine.LlamaCpp, Machine, new SpeedPlacement { CpuMoeLayers = 48 },
             new SpeedWorkload { ContextTokens = 8192, Sequences = 4 }).AggregateDecodeTokensPerSecond;
 
     [Benchmark]

@@ -65,7 +65,8 @@ public static class SpeedEstimator
         // Where each layer's dense part, its experts and the output layer live (llama.cpp's -ngl rule).
         int ngl = cpuOnly ? 0 : Math.Clamp(placement.GpuLayers ?? layers + 1, 0, layers + 1);
         int gpuStart = Math.Max(layers + 1 - ngl, 0);
-        bool hostComputes = !cpuOnly && (ngl < layers + 1 || placement.ExpertsOnHost);
+        int cpuMoe = Math.Clamp(placement.CpuMoeLayers ?? 0, 0, layers);
+        bool hostComputes = !cpuOnly && (ngl < layers + 1 || cpuMoe > 0);
 
         // Units: the GPUs (one "rank" standing for all of them under tensor parallelism), then the host CPU; CPU-only: the CPU alone.
         var units = new Unit[cpuOnly ? 1 : gpuUnits + 1];
@@ -79,16 +80,16 @@ public static class SpeedEstimator
         var host = units[^1];
         if (hostComputes && hardware.Host is null && hardware.HostBandwidthBytesPerSecond is null)
             notes.Add($"the CPU part reads {device.Name}'s memory at the chip's full bandwidth; its CPU cores may reach less (give the host's own figure)");
-        int gpuBlocks = layers - Math.Min(gpuStart, layers);
+        var gpuOf = GpuOfLayer(placement, layers, gpuStart, ngl, gpuUnits, tensorParallel);
         var denseAt = new Unit[layers];
         var expertsAt = new Unit[layers];
         for (int l = 0; l < layers; l++)
         {
-            var at = cpuOnly || l < gpuStart ? host : units[tensorParallel ? 0 : Math.Min((l - gpuStart) * gpuUnits / Math.Max(gpuBlocks, 1), gpuUnits - 1)];
+            var at = cpuOnly || l < gpuStart ? host : units[gpuOf(l)];
             denseAt[l] = at;
-            expertsAt[l] = placement.ExpertsOnHost ? host : at;
+            expertsAt[l] = l < cpuMoe ? host : at;
         }
-        var outputAt = cpuOnly || ngl == 0 ? host : units[gpuUnits - 1];
+        var outputAt = cpuOnly || ngl == 0 ? host : units[gpuOf(layers)];
         if (!cpuOnly && ngl < layers + 1)
             notes.Add($"-ngl {ngl}: {Math.Min(gpuStart, layers)} of {layers} blocks{(ngl == 0 ? " and the output layer" : "")} run on the CPU from system RAM, one after the other with the GPU part");
 
@@ -148,6 +149,28 @@ public static class SpeedEstimator
             Notes: notes);
     }
 
+    /// <summary>
+    /// The GPU of llama.cpp layer <c>il</c> (the output layer is <c>il = layers</c>): the <c>--tensor-split</c> ranges in order,
+    /// else llama-model.cpp's even split ⌊(il − first) · n / ngl⌋.
+    /// </summary>
+    private static Func<int, int> GpuOfLayer(SpeedPlacement placement, int layers, int first, int ngl, int gpus, bool tensorParallel)
+    {
+        if (tensorParallel || gpus == 1 || ngl == 0)
+            return _ => 0;
+        if (placement.TensorSplit is not { } split)
+            return il => (int)Math.Min((long)(il - first) * gpus / ngl, gpus - 1);
+        var ends = new int[split.Count];
+        for (int d = 0, sum = first; d < split.Count; d++)
+            ends[d] = sum += split[d];
+        return il =>
+        {
+            for (int d = 0; d < ends.Length; d++)
+                if (il < ends[d])
+                    return d;
+            return ends.Length - 1;
+        };
+    }
+
     private static void Validate(ModelTraffic model, InferenceEngine engine, SpeedHardware hardware, SpeedPlacement placement, SpeedWorkload w)
     {
         if (w.Sequences < 1)
@@ -173,15 +196,26 @@ public static class SpeedEstimator
         if (model.Layers.Count == 0)
             throw new UsageException("the model has no layers to estimate");
 
+        if (placement.CpuMoeLayers is < 0)
+            throw new UsageException($"CPU MoE layers (--n-cpu-moe): expected 0 or more, found {placement.CpuMoeLayers}");
+
         int layers = model.Layers.Count;
         bool partial = placement.GpuLayers is { } ngl && ngl < layers + 1;
-        if (engine != InferenceEngine.LlamaCpp && (partial || placement.ExpertsOnHost))
-            throw new UsageException($"{engine}: keeps every layer on the GPUs; GPU layers (-ngl) and experts on the host are llama.cpp placements");
-        if (hardware.DeviceCount > 1 && placement.Mode == MultiDeviceMode.TensorParallel && (partial || placement.ExpertsOnHost))
+        bool expertsOnHost = placement.CpuMoeLayers is > 0;
+        if (engine != InferenceEngine.LlamaCpp && (partial || expertsOnHost))
+            throw new UsageException($"{engine}: keeps every layer on the GPUs; GPU layers (-ngl) and experts on the host (--n-cpu-moe) are llama.cpp placements");
+        if (hardware.DeviceCount > 1 && placement.Mode == MultiDeviceMode.TensorParallel && (partial || expertsOnHost))
             throw new UsageException("tensor parallelism splits every layer across the GPUs; it cannot be combined with layers or experts on the host");
-        if (hardware.Device.Kind != DeviceKind.Cpu && (partial || placement.ExpertsOnHost) && hardware.HostBandwidth is null)
+        if (hardware.Device.Kind != DeviceKind.Cpu && (partial || expertsOnHost) && hardware.HostBandwidth is null)
             throw new UsageException(
-                $"host memory bandwidth: needed because {(placement.ExpertsOnHost ? "the experts" : "some layers")} stay in system RAM; give the host CPU or its bandwidth in bytes per second");
+                $"host memory bandwidth: needed because {(expertsOnHost ? "routed experts" : "some layers")} stay in system RAM; give the host CPU or its bandwidth in bytes per second");
+        if (placement.TensorSplit is { } split)
+        {
+            int onGpus = Math.Clamp(placement.GpuLayers ?? layers + 1, 0, layers + 1);
+            if (split.Count != hardware.DeviceCount || split.Any(n => n < 0) || split.Sum() != onGpus)
+                throw new UsageException(
+                    $"tensor split: expected {hardware.DeviceCount} non-negative layer counts summing to the {onGpus} GPU layers, found [{string.Join(", ", split)}]");
+        }
     }
 
     /// <summary>

@@ -146,13 +146,37 @@ public sealed class SpeedEstimatorTests
     public void Experts_on_the_host_leave_attention_and_shared_weights_on_the_gpu()
     {
         var traffic = Traffic("qwen3-30b-a3b", "Q4_K_M");
-        var e = Run(traffic, Rtx4090, new SpeedPlacement { ExpertsOnHost = true });
+        var e = Run(traffic, Rtx4090, new SpeedPlacement { CpuMoeLayers = 48 });
 
         double expertBytes = traffic.Layers.Sum(l => l.ExpertsTouched(1) * l.BytesPerExpert);
         Assert.Equal(expertBytes + traffic.InputBytesPerToken, Device(e, "CPU").DecodeBytes, 0);
         Assert.Contains(SpeedEfficiency.LlamaCppCpu, e.Efficiencies);
         Assert.Equal(traffic.Layers.Sum(l => l.DenseBytes + 64 * (l.KeyValuesPerToken + l.ValueValuesPerToken) * 2.0) + traffic.OutputReadBytes,
             Device(e, "GPU").DecodeBytes, 0);
+    }
+
+    [Fact]
+    public void A_tensor_split_puts_the_given_layer_counts_on_each_gpu_in_order()
+    {
+        // --tensor-split 20,13 with -ngl 33: blocks 0–19 on GPU 0, blocks 20–31 and the output layer on GPU 1.
+        var e = Run(Llama2, Rtx4090, new SpeedPlacement { TensorSplit = [20, 13] }, count: 2);
+        long block = 113_868_800 + 64 * Llama2KvPerToken / 32;
+
+        Assert.Equal(20 * block, Device(e, "GPU 0").DecodeBytes);
+        Assert.Equal(12 * block + 107_536_384, Device(e, "GPU 1").DecodeBytes);
+        var ex = Assert.Throws<UsageException>(() => Run(Llama2, Rtx4090, new SpeedPlacement { TensorSplit = [20, 12] }, count: 2));
+        Assert.StartsWith("tensor split", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void N_cpu_moe_keeps_the_experts_of_the_first_blocks_in_system_ram()
+    {
+        // --n-cpu-moe 10 on Qwen3-30B-A3B: the routed experts of blocks 0–9 on the CPU, everything else on the GPU.
+        var traffic = Traffic("qwen3-30b-a3b", "Q4_K_M");
+        var e = Run(traffic, Rtx4090, new SpeedPlacement { CpuMoeLayers = 10 });
+
+        double expected = traffic.Layers.Take(10).Sum(l => l.ExpertsTouched(1) * l.BytesPerExpert) + traffic.InputBytesPerToken;
+        Assert.Equal(expected, Device(e, "CPU").DecodeBytes, 0);
     }
 
     [Fact]
@@ -166,9 +190,11 @@ public sealed class SpeedEstimatorTests
 
         Assert.Equal(two.DecodeStepSeconds, eight.DecodeStepSeconds, 12);
         Assert.Equal(8, eight.Devices.Count(d => d.Device.StartsWith("GPU ", StringComparison.Ordinal)));
-        // 80 blocks in equal contiguous ranges: GPU 0 holds blocks 0–9 with their KV cache.
-        double firstTen = traffic.Layers.Take(10).Sum(l => l.DenseBytes + 64 * (l.KeyValuesPerToken + l.ValueValuesPerToken) * 2.0);
-        Assert.Equal(firstTen, Device(eight, "GPU 0").DecodeBytes, 0);
+        // llama.cpp's even split of 81 layers (80 blocks and the output) over 8 GPUs: layer il on GPU ⌊il · 8 / 81⌋, so GPU 0
+        // holds blocks 0–10 with their KV cache and GPU 7 layers 71–80: blocks 71–79 and the output layer.
+        double Blocks(int from, int count) => traffic.Layers.Skip(from).Take(count).Sum(l => l.DenseBytes + 64 * (l.KeyValuesPerToken + l.ValueValuesPerToken) * 2.0);
+        Assert.Equal(Blocks(0, 11), Device(eight, "GPU 0").DecodeBytes, 0);
+        Assert.Equal(Blocks(71, 9) + traffic.OutputReadBytes, Device(eight, "GPU 7").DecodeBytes, 0);
     }
 
     [Fact]
@@ -265,6 +291,18 @@ public sealed class SpeedEstimatorTests
         Assert.Same(SpeedEfficiency.LlamaCppCpu, SpeedEfficiency.For(InferenceEngine.Vllm, I7));
         Assert.Same(SpeedEfficiency.VllmGpu, SpeedEfficiency.For(InferenceEngine.Vllm, SpeedReferences.Devices["h100-sxm"]));
     }
+
+    [Theory]
+    [InlineData("h100", "llama.cpp · CUDA, HBM")]
+    [InlineData("a100-80gb-pcie", "llama.cpp · CUDA, HBM")]
+    [InlineData("mi300x", "llama.cpp · CUDA, HBM")]
+    [InlineData("rtx-4090", "llama.cpp · CUDA, GDDR/LPDDR")]
+    [InlineData("l40s", "llama.cpp · CUDA, GDDR/LPDDR")]
+    [InlineData("m4-max-128gb", "llama.cpp · Metal")]
+    [InlineData("ddr5-5600-2ch", "llama.cpp · CPU")]
+    public void Catalog_devices_get_the_efficiency_of_their_memory_and_backend(string device, string platform) =>
+        // The catalog records HBM parts' memory type from their datasheets (devices.json "memoryType").
+        Assert.Equal(platform, SpeedEfficiency.For(InferenceEngine.LlamaCpp, LlmSizer.Hardware.DeviceCatalog.Resolve(device).Device).Platform);
 
     [Fact]
     public void Every_line_item_carries_a_formula_and_a_source()
