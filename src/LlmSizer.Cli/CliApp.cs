@@ -22,6 +22,7 @@ public static class CliApp
             DevicesCommand.Create(output),
             InspectCommand.Create(output),
             EstimateCommand.Create(output),
+            FitCommand.Create(output),
             ScanCommand.Create(output),
         };
 

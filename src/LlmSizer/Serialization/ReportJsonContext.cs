@@ -14,4 +14,6 @@ namespace LlmSizer.Serialization;
 [JsonSerializable(typeof(ScanReport))]
 [JsonSerializable(typeof(EstimateReport))]
 [JsonSerializable(typeof(DeviceList))]
+[JsonSerializable(typeof(FitReport))]
+[JsonSerializable(typeof(FitRanking))]
 public sealed partial class ReportJsonContext : JsonSerializerContext;

@@ -45,6 +45,132 @@ public static class FitPlanner
             throw new UsageException($"--margin: expected 0 or more bytes, found {fit.MarginBytes}");
     }
 
+    /// <summary>
+    /// The most sequences (llama.cpp <c>-np</c>, concurrent requests) of the options' context each that fit entirely on the
+    /// device(s); null when one does not. For llama.cpp the options' context is per sequence here (its <c>-c</c> is then that
+    /// times the sequences).
+    /// </summary>
+    public static int? MaxSequences(ModelSource source, InferenceOptions options, FitOptions fit, int limit = 256)
+    {
+        Validate(source, fit);
+        if (options.Engine == InferenceEngine.Vllm)
+        {
+            var plan = PlanVllm(source, options, fit);
+            return plan.Fits && plan.Estimate.MaxConcurrency is { } c ? (int)Math.Min(limit, Math.Floor(c)) : null;
+        }
+        // llama.cpp's -c is the context of all sequences together, each getting -c / -np: n sequences of a context need n times it.
+        int context = options.ContextTokens ?? InferenceEstimator.Estimate(source, options).ContextTokens;
+        bool Fits(int sequences) => Quick(source, options with
+        {
+            Sequences = sequences,
+            ContextTokens = options.Engine == InferenceEngine.LlamaCpp ? checked(context * sequences) : context,
+        }, fit) == FitVerdict.FitsOnDevice;
+        return LargestWhere(1, limit, Fits);
+    }
+
+    /// <summary>The fewest devices of <paramref name="fit"/>'s kind (up to <paramref name="limit"/>) on which the model fits entirely; null when even that many are not enough.</summary>
+    public static int? MinDevices(ModelSource source, InferenceOptions options, FitOptions fit, int limit = 64)
+    {
+        Validate(source, fit);
+        if (fit.Devices.Device.Kind == DeviceKind.Cpu)
+            return Quick(source, options, fit) == FitVerdict.FitsOnDevice ? 1 : null;
+        var placements = options.Engine == InferenceEngine.LlamaCpp ? new LlamaCppFit(source, options) : null;
+        for (int n = 1; n <= limit; n = options.Engine == InferenceEngine.Vllm ? n * 2 : n + 1)
+        {
+            var at = fit with { Devices = fit.Devices with { Count = n } };
+            var verdict = placements is not null
+                ? PlanLlamaCpp(placements, source, options, at, searchContext: false).Verdict
+                : Quick(source, options, at);
+            if (verdict == FitVerdict.FitsOnDevice)
+                return n;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The highest-quality weights of <paramref name="candidates"/> (best first; default: the engine's usual ladder, see
+    /// <see cref="QualityLadder"/>) that fit entirely on the device(s) at the options' context, with their plan; null when none does.
+    /// </summary>
+    public static (string Weights, FitPlan Plan)? BestWeights(ModelSource source, InferenceOptions options, FitOptions fit, IEnumerable<string>? candidates = null)
+    {
+        Validate(source, fit);
+        foreach (string weights in candidates ?? QualityLadder(options.Engine))
+        {
+            var o = options with { WeightsType = weights };
+            if (Quick(source, o, fit) == FitVerdict.FitsOnDevice)
+                return (weights, Plan(source, o, fit));
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Weight types from best to worst quality as users choose them: llama.cpp's mixes by perplexity (F16, Q8_0, Q6_K, Q5_K_M,
+    /// Q5_K_S, Q4_K_M, Q4_K_S, IQ4_XS, Q3_K_L, Q3_K_M, IQ3_M, Q3_K_S, IQ3_XXS, Q2_K, IQ2_M, IQ2_XS, IQ1_M — llama.cpp's
+    /// quantize README orders them so), or for vLLM and transformers BF16, FP8, INT8, AWQ/GPTQ INT4, NF4.
+    /// </summary>
+    public static IReadOnlyList<string> QualityLadder(InferenceEngine engine) => engine == InferenceEngine.LlamaCpp
+        ? ["F16", "Q8_0", "Q6_K", "Q5_K_M", "Q5_K_S", "Q4_K_M", "Q4_K_S", "IQ4_XS", "Q3_K_L", "Q3_K_M", "IQ3_M", "Q3_K_S", "IQ3_XXS", "Q2_K", "IQ2_M", "IQ2_XS", "IQ1_M"]
+        : engine == InferenceEngine.Vllm ? ["BF16", "FP8", "GPTQ-INT8", "AWQ", "GPTQ-INT4"]
+        : ["BF16", "INT8", "NF4"];
+
+    /// <summary>
+    /// For each device, the fewest of it (up to <paramref name="maxCount"/>) that run the model entirely on it, ranked: fewest
+    /// devices first, then least memory bought (usable memory × count), then the faster memory.
+    /// Devices on which it does not fit within <paramref name="maxCount"/> are left out.
+    /// </summary>
+    public static IReadOnlyList<RankedFit> Rank(ModelSource source, InferenceOptions options, IEnumerable<DeviceSpec> devices, int maxCount = 8, long? marginBytes = null)
+    {
+        var placements = options.Engine == InferenceEngine.LlamaCpp ? new LlamaCppFit(source, options) : null;
+        var ranked = new List<RankedFit>();
+        foreach (var device in devices)
+        {
+            if (device.Kind == DeviceKind.Cpu && options.Engine != InferenceEngine.LlamaCpp)
+                continue;
+            for (int n = 1; n <= (device.Kind == DeviceKind.Gpu ? maxCount : 1); n = options.Engine == InferenceEngine.Vllm ? n * 2 : n + 1)
+            {
+                var fit = new FitOptions(new DeviceSelection(device, n), MarginBytes: marginBytes);
+                Validate(source, fit);
+                var plan = placements is not null
+                    ? PlanLlamaCpp(placements, source, options, fit, searchContext: false)
+                    : options.Engine == InferenceEngine.Vllm ? PlanVllm(source, options, fit) : PlanTransformers(source, options, fit, searchContext: false);
+                if (plan.Verdict == FitVerdict.FitsOnDevice)
+                {
+                    long used = plan.Devices.Where(d => d.Device != "CPU").Select(d => d.UsedBytes).DefaultIfEmpty(plan.Devices[0].UsedBytes).Max();
+                    ranked.Add(new RankedFit(device, n, used, plan));
+                    break;
+                }
+            }
+        }
+        return ranked.OrderBy(r => r.Count).ThenBy(r => r.Device.UsableMemoryBytes * r.Count).ThenByDescending(r => r.Device.BandwidthBytesPerSecond).ToList();
+    }
+
+    /// <summary>The verdict alone, without the context search (what the reverse solvers probe).</summary>
+    private static FitVerdict Quick(ModelSource source, InferenceOptions options, FitOptions fit) => options.Engine switch
+    {
+        InferenceEngine.LlamaCpp => PlanLlamaCpp(new LlamaCppFit(source, options), source, options, fit, searchContext: false).Verdict,
+        InferenceEngine.Vllm => PlanVllm(source, options, fit).Verdict,
+        _ => PlanTransformers(source, options, fit, searchContext: false).Verdict,
+    };
+
+    /// <summary>The largest value in [<paramref name="low"/>, <paramref name="high"/>] where <paramref name="holds"/> (true up to some point, false after); null when it fails at <paramref name="low"/>.</summary>
+    private static int? LargestWhere(int low, int high, Func<int, bool> holds)
+    {
+        if (!holds(low))
+            return null;
+        if (holds(high))
+            return high;
+        high--;
+        while (low < high)
+        {
+            int mid = low + (high - low + 1) / 2;
+            if (holds(mid))
+                low = mid;
+            else
+                high = mid - 1;
+        }
+        return low;
+    }
+
     // ---- llama.cpp -------------------------------------------------------------------------------------------------------
 
     private static FitPlan PlanLlamaCpp(LlamaCppFit placements, ModelSource source, InferenceOptions options, FitOptions fit, bool searchContext)
@@ -227,20 +353,9 @@ public static class FitPlanner
             return null;
         int limit = source.Model.Spec!.MaxContextTokens > 0 ? source.Model.Spec.MaxContextTokens : 1 << 20;
         const int step = 256;
-        int low = 1, high = limit / step; // in steps
         if (fits(options with { ContextTokens = limit }))
             return limit;
-        if (!fits(options with { ContextTokens = step }))
-            return null;
-        while (low < high)
-        {
-            int mid = (low + high + 1) / 2;
-            if (fits(options with { ContextTokens = mid * step }))
-                low = mid;
-            else
-                high = mid - 1;
-        }
-        return low * step;
+        return LargestWhere(1, limit / step, steps => fits(options with { ContextTokens = steps * step })) * step;
     }
 
     /// <summary>The weights file(s) the engine loads: the GGUF file (tensor data, aligned) for llama.cpp, the checkpoint's tensors otherwise.</summary>
