@@ -84,7 +84,10 @@ public static partial class DeviceDocumentReader
             Required(entry.Interconnect, "interconnect", at),
             entry.HostLink is null ? null : Rate(entry.HostLink, "hostLink", at),
             entry.PeerLink is null ? null : Rate(entry.PeerLink, "peerLink", at),
-            Required(entry.Source, "source", at));
+            Required(entry.Source, "source", at))
+        {
+            MemoryType = string.IsNullOrWhiteSpace(entry.MemoryType) ? null : entry.MemoryType.Trim(),
+        };
     }
 
     private static StorageClass Storage(StorageEntry? entry, Where at) =>

@@ -30,6 +30,9 @@ public sealed record DeviceEntry
 
     public string? Bandwidth { get; init; }
 
+    /// <summary>Memory technology as the datasheet names it (<c>HBM3</c>, <c>GDDR6X</c>); optional (<see cref="DeviceSpec.MemoryType"/>).</summary>
+    public string? MemoryType { get; init; }
+
     public string? Fp16 { get; init; }
 
     public string? Fp8 { get; init; }
