@@ -21,10 +21,11 @@ internal static class FitCommand
         var devicesFile = new Option<string?>("--devices-file") { Description = "A JSON file of your own devices (the catalog's format) to resolve names from as well" };
         var ram = new Option<string?>("--ram") { Description = "System RAM for layers kept on the CPU, e.g. 64GB (default: not checked)" };
         var storage = new Option<string?>("--storage") { Description = "Where the model file is read from, for the load time: hdd, sata-ssd, nvme3, nvme4, nvme5, nas-1gbe, nas-10gbe… or a rate such as 800MB/s" };
+        var cpu = new Option<string?>("--cpu") { Description = "The host CPU and memory for layers kept in RAM, a catalog CPU entry (ddr5-5600-2ch, ddr4-3200-2ch…; default ddr5-5600-2ch)" };
         var margin = new Option<string?>("--margin") { Description = "Memory to keep free on each GPU (default 1GiB, llama.cpp's --fit-target; none for vLLM)" };
         var inference = new InferenceArguments();
         var json = CommonOptions.Json();
-        var command = new Command("fit", "Will it fit: verdict, GPU layers and split, RAM, disk, load time, longest context; without --device, which devices run it") { model, device, count, devicesFile, ram, storage, margin };
+        var command = new Command("fit", "Will it fit: verdict, GPU layers and split, RAM, disk, load time, longest context; without --device, which devices run it") { model, device, count, devicesFile, ram, storage, cpu, margin };
         inference.AddTo(command);
         command.Options.Add(json);
         command.SetAction(parse =>
@@ -43,9 +44,14 @@ internal static class FitCommand
             var fit = new FitOptions(selection,
                 InferenceArguments.Size(parse.GetValue(ram), "--ram"),
                 parse.GetValue(storage) is { } s ? DeviceCatalog.ResolveStorage(s) : null,
-                marginBytes);
+                marginBytes,
+                parse.GetValue(cpu) is { } c ? HostCpu(index.Resolve(c)) : null);
             return output.Emit(FitReport.Build(source, options, fit), c => c.FitReport, FitRenderer.Render);
         });
         return command;
     }
+
+    private static DeviceSpec HostCpu(DeviceSelection selection) => selection.Device.Kind == DeviceKind.Cpu
+        ? selection.Device
+        : throw new UsageException($"--cpu '{selection.Device.Id}' is not a CPU entry; name one such as ddr5-5600-2ch (see 'llmsizer devices --kind cpu')");
 }

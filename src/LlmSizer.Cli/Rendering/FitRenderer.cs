@@ -41,6 +41,10 @@ internal static class FitRenderer
             + $" · most sequences of {CountFormat.Exact(report.ContextTokens)} tokens entirely on the device: {Tokens(report.MaxSequences)}");
         console.WriteLine($"Fewest {d.Name} for the whole model: {(report.MinDevices is { } n ? n.ToString(CultureInfo.InvariantCulture) : "more than 64")}"
             + $" · best weights that fit entirely: {report.BestWeights ?? "none"}");
+        if (report.TokensPerSecond is { } speed)
+            console.WriteLine($"Speed: decode {speed.Decode.ToString("0.#", CultureInfo.InvariantCulture)} tokens/s per sequence ({speed.Bound}-bound)"
+                + (report.Sequences > 1 ? $", {speed.AggregateDecode.ToString("0.#", CultureInfo.InvariantCulture)} tokens/s for all {report.Sequences}" : "")
+                + $" · prefill {speed.Prefill.ToString("0", CultureInfo.InvariantCulture)} tokens/s · first token of a 512-token prompt after {report.TimeToFirstTokenSeconds?.ToString("0.00", CultureInfo.InvariantCulture)} s");
         console.WriteLine("(GB = 10^9 bytes, GiB = 2^30 bytes)");
         foreach (var note in report.Notes.Concat(report.Model.Notes))
             console.WriteLine($"Note: {note}");
@@ -53,11 +57,11 @@ internal static class FitRenderer
         var table = new Table().Border(TableBorder.Simple)
             .AddColumn("#").AddColumn("Device").AddColumn("Id").AddColumn(new TableColumn("Count").RightAligned())
             .AddColumn(new TableColumn("Used per device").RightAligned()).AddColumn(new TableColumn("Usable per device").RightAligned())
-            .AddColumn(new TableColumn("Bandwidth").RightAligned());
+            .AddColumn(new TableColumn("Bandwidth").RightAligned()).AddColumn(new TableColumn("Decode tok/s").RightAligned());
         int rank = 1;
         foreach (var r in report.Devices)
             table.AddRow($"{rank++}", Markup.Escape(r.Name), r.Id, $"{r.Count}", ByteSize.FormatGiB(r.UsedBytesPerDevice), ByteSize.FormatGiB(r.UsableBytesPerDevice),
-                Bandwidth.Format(r.BandwidthBytesPerSecond));
+                Bandwidth.Format(r.BandwidthBytesPerSecond), r.DecodeTokensPerSecond is { } tps ? tps.ToString("0.#", CultureInfo.InvariantCulture) : "");
         console.Write(table);
         if (report.Devices.Count == 0)
             console.WriteLine("No catalog device holds it entirely, even eight of one; try smaller weights (--weights) or a shorter --context, or 'llmsizer fit MODEL --device NAME' for offload.");

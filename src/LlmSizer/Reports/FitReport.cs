@@ -40,6 +40,8 @@ public sealed record FitReport(
     double? LoadSeconds,
     MemoryTotals Memory,
     KvCacheCapacity? KvCache,
+    TokensPerSecond? TokensPerSecond,
+    double? TimeToFirstTokenSeconds,
     IReadOnlyList<string> Notes)
 {
     public static FitReport Build(ModelSource source, InferenceOptions options, FitOptions fit)
@@ -74,6 +76,8 @@ public sealed record FitReport(
             plan.LoadSeconds,
             new MemoryTotals(e.WeightsBytes, e.KvCacheBytes, e.ComputeBytes, e.OverheadBytes, e.TotalBytes),
             e.KvCacheTokens is { } tokens ? new KvCacheCapacity(tokens, e.MaxConcurrency ?? 0) : null,
+            plan.Speed is { } speed ? TokensPerSecond.From(speed) : null,
+            plan.Speed?.TimeToFirstTokenSeconds,
             [.. plan.Notes, .. e.Notes.Where(n => n != weightsNote)]);
     }
 
@@ -83,6 +87,17 @@ public sealed record FitReport(
         FitVerdict.FitsWithOffload => "fitsWithOffload",
         _ => "doesNotFit",
     };
+}
+
+/// <summary>
+/// Speed of the placement, tokens per second: <paramref name="Decode"/> per sequence, <paramref name="AggregateDecode"/> over all
+/// sequences decoding together, <paramref name="Prefill"/> of the prompt; <paramref name="Bound"/> says whether decoding is
+/// limited by memory bandwidth or by compute.
+/// </summary>
+public sealed record TokensPerSecond(double Decode, double AggregateDecode, double Prefill, string Bound)
+{
+    public static TokensPerSecond From(Hardware.Speed.SpeedEstimate speed) => new(
+        speed.DecodeTokensPerSecond, speed.AggregateDecodeTokensPerSecond, speed.PrefillTokensPerSecond, InspectReport.Camel(speed.Bound.ToString()));
 }
 
 /// <summary>The hardware a fit was judged on: the device's catalog id and name, how many, their memory and usable memory (bytes each).</summary>
@@ -103,10 +118,10 @@ public sealed record FitRanking(ModelInfo Model, string Engine, string WeightsNo
         int context = ranked.Count > 0 ? ranked[0].Plan.Estimate.ContextTokens : InferenceEstimator.Estimate(source, options).ContextTokens;
         return new FitRanking(ModelInfo.From(source.Model), EstimateReport.EngineName(options.Engine), weightsNote, context,
             ranked.Select(r => new FitRankingRow(r.Device.Id, r.Device.Name, DeviceListItem.KindName(r.Device.Kind), r.Count,
-                r.UsedBytesPerDevice, r.Device.UsableMemoryBytes, r.Device.BandwidthBytesPerSecond)).ToList(),
+                r.UsedBytesPerDevice, r.Device.UsableMemoryBytes, r.Device.BandwidthBytesPerSecond, r.Plan.Speed?.DecodeTokensPerSecond)).ToList(),
             [$"ranked: fewest devices first, then least usable memory bought (usable × count), then the faster memory; at most {maxCount} of one device"]);
     }
 }
 
-/// <summary>One ranked device: how many of it, what the busiest one holds against what each offers (bytes), its bandwidth (bytes/s).</summary>
-public sealed record FitRankingRow(string Id, string Name, string Kind, int Count, long UsedBytesPerDevice, long UsableBytesPerDevice, double BandwidthBytesPerSecond);
+/// <summary>One ranked device: how many of it, what the busiest one holds against what each offers (bytes), its bandwidth (bytes/s), and the decode speed there (tokens/s per sequence).</summary>
+public sealed record FitRankingRow(string Id, string Name, string Kind, int Count, long UsedBytesPerDevice, long UsableBytesPerDevice, double BandwidthBytesPerSecond, double? DecodeTokensPerSecond);

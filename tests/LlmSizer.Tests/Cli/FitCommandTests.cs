@@ -23,6 +23,9 @@ public class FitCommandTests
         Assert.Equal(["GPU", "CPU"], devices.Select(d => d.GetProperty("device").GetString()));
         Assert.Equal(j.GetProperty("hostRamBytes").GetInt64(), devices[1].GetProperty("usedBytes").GetInt64());
         Assert.Equal(2, j.GetProperty("minDevices").GetInt32());
+        var speed = j.GetProperty("tokensPerSecond");
+        Assert.True(speed.GetProperty("decode").GetDouble() > 0);
+        Assert.True(speed.GetProperty("prefill").GetDouble() > speed.GetProperty("decode").GetDouble());
     }
 
     [Fact]

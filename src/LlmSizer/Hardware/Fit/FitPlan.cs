@@ -1,3 +1,4 @@
+using LlmSizer.Hardware.Speed;
 using LlmSizer.Inference;
 
 namespace LlmSizer.Hardware.Fit;
@@ -19,6 +20,7 @@ namespace LlmSizer.Hardware.Fit;
 /// <param name="DiskBytes">The weights file(s) on disk.</param>
 /// <param name="LoadSeconds">Reading <see cref="DiskBytes"/> from the chosen storage; null without storage.</param>
 /// <param name="Notes">Assumptions and advice, in words.</param>
+/// <param name="Speed">Decode and prefill speed of this placement (roofline; docs/METHOD.md "Speed"); null when it does not run or the speed model does not cover it.</param>
 public sealed record FitPlan(
     FitVerdict Verdict,
     MemoryEstimate Estimate,
@@ -32,7 +34,8 @@ public sealed record FitPlan(
     long HostRamBytes,
     long DiskBytes,
     double? LoadSeconds,
-    IReadOnlyList<string> Notes)
+    IReadOnlyList<string> Notes,
+    SpeedEstimate? Speed = null)
 {
     /// <summary>True only when everything is in GPU/accelerator memory (on a CPU device: in its RAM).</summary>
     public bool Fits => Verdict == FitVerdict.FitsOnDevice;

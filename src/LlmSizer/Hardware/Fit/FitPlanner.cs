@@ -2,6 +2,7 @@ using System.Globalization;
 using LlmSizer.Errors;
 using LlmSizer.Formats;
 using LlmSizer.Formats.Gguf;
+using LlmSizer.Hardware.Speed;
 using LlmSizer.Inference;
 using LlmSizer.Units;
 
@@ -25,12 +26,66 @@ public static class FitPlanner
     public static FitPlan Plan(ModelSource source, InferenceOptions options, FitOptions fit)
     {
         Validate(source, fit);
-        return options.Engine switch
+        var plan = options.Engine switch
         {
             InferenceEngine.LlamaCpp => PlanLlamaCpp(new LlamaCppFit(source, options), source, options, fit, searchContext: true),
             InferenceEngine.Vllm => PlanVllm(source, options, fit),
             _ => PlanTransformers(source, options, fit, searchContext: true),
         };
+        if (plan.Verdict == FitVerdict.DoesNotFit)
+            return plan;
+        var spec = source.Model.Spec!;
+        var traffic = ModelTraffic.From(spec, InferenceEstimator.Weights(source, spec, options).Weights);
+        var (speed, note) = Speed(traffic, options, fit, plan);
+        return plan with { Speed = speed, Notes = note is null ? plan.Notes : [.. plan.Notes, note] };
+    }
+
+    /// <summary>
+    /// The speed of <paramref name="plan"/>'s placement: tokens per second per sequence while decoding at the plan's context,
+    /// and prefill of a 512-token prompt. A discrete GPU offloading to RAM is paired with <see cref="FitOptions.HostCpu"/> (or
+    /// the default desktop host, said so). Returns a note instead when the speed model does not cover the placement.
+    /// </summary>
+    internal static (SpeedEstimate? Speed, string? Note) Speed(ModelTraffic traffic, InferenceOptions options, FitOptions fit, FitPlan plan)
+    {
+        var device = fit.Devices.Device;
+        bool hostWork = plan.CpuLayers is > 0 || plan.CpuMoeLayers is > 0;
+        string? note = null;
+        var host = fit.HostCpu;
+        if (host is null && hostWork && device.Kind == DeviceKind.Gpu)
+        {
+            host = DeviceCatalog.Resolve(FitOptions.DefaultHostCpuId).Device;
+            note = $"speed: the layers in RAM are read at {host.Name}'s bandwidth (assumed; pass --cpu to name the host)";
+        }
+        var hardware = device.Kind == DeviceKind.Cpu
+            ? SpeedHardware.CpuOnly(device)
+            : new SpeedHardware { Device = device, DeviceCount = plan.TensorParallel ?? plan.TensorSplit?.Count ?? 1, Host = host };
+        var placement = options.Engine switch
+        {
+            InferenceEngine.LlamaCpp when device.Kind != DeviceKind.Cpu => new SpeedPlacement { GpuLayers = plan.GpuLayers, CpuMoeLayers = plan.CpuMoeLayers, TensorSplit = plan.TensorSplit },
+            InferenceEngine.Vllm => new SpeedPlacement { Mode = MultiDeviceMode.TensorParallel },
+            _ => SpeedPlacement.AllOnDevice,
+        };
+        if (options.Engine == InferenceEngine.Transformers && plan.Verdict == FitVerdict.FitsWithOffload)
+            return (null, "speed: not estimated for Accelerate's CPU offload (its weights cross PCIe on every forward pass)");
+        bool llama = options.Engine == InferenceEngine.LlamaCpp;
+        int sequences = Math.Max(1, options.Sequences);
+        var workload = new SpeedWorkload
+        {
+            // llama.cpp's -c is shared by the sequences; each decodes with its share in its cache.
+            ContextTokens = llama ? Math.Max(1, plan.Estimate.ContextTokens / sequences) : plan.Estimate.ContextTokens,
+            Sequences = sequences,
+            MicroBatchTokens = options.MicroBatchTokens ?? 512,
+            KeyType = llama ? KvCacheType.Parse(options.KvTypeK ?? "f16") : KvCacheType.F16,
+            ValueType = llama ? KvCacheType.Parse(options.KvTypeV ?? options.KvTypeK ?? "f16") : KvCacheType.F16,
+        };
+        try
+        {
+            return (SpeedEstimator.Estimate(traffic, options.Engine, hardware, placement, workload), note);
+        }
+        catch (UsageException e)
+        {
+            return (null, $"speed: not estimated ({e.Message})");
+        }
     }
 
     private static void Validate(ModelSource source, FitOptions fit)
@@ -121,6 +176,8 @@ public static class FitPlanner
     public static IReadOnlyList<RankedFit> Rank(ModelSource source, InferenceOptions options, IEnumerable<DeviceSpec> devices, int maxCount = 8, long? marginBytes = null)
     {
         var placements = options.Engine == InferenceEngine.LlamaCpp ? new LlamaCppFit(source, options) : null;
+        var spec = source.Model.Spec ?? throw new UsageException($"{source.Model.Id}: its architecture is not one LlmSizer maps, so its fit cannot be estimated");
+        var traffic = ModelTraffic.From(spec, InferenceEstimator.Weights(source, spec, options).Weights);
         var ranked = new List<RankedFit>();
         foreach (var device in devices)
         {
@@ -136,7 +193,7 @@ public static class FitPlanner
                 if (plan.Verdict == FitVerdict.FitsOnDevice)
                 {
                     long used = plan.Devices.Where(d => d.Device != "CPU").Select(d => d.UsedBytes).DefaultIfEmpty(plan.Devices[0].UsedBytes).Max();
-                    ranked.Add(new RankedFit(device, n, used, plan));
+                    ranked.Add(new RankedFit(device, n, used, plan with { Speed = Speed(traffic, options, fit, plan).Speed }));
                     break;
                 }
             }

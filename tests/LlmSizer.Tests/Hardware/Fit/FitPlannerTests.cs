@@ -62,6 +62,25 @@ public class FitPlannerTests
     }
 
     [Fact]
+    public void The_plan_carries_the_speed_of_its_own_placement()
+    {
+        var options = new InferenceOptions { ContextTokens = 8192 };
+        var plan = FitPlanner.Plan(Llama70B, options, On("rtx-4090", ram: 64L << 30));
+        var host = DeviceCatalog.Resolve(FitOptions.DefaultHostCpuId).Device;
+        var expected = LlmSizer.Hardware.Speed.SpeedEstimator.Estimate(
+            LlmSizer.Hardware.Speed.ModelTraffic.From(Llama70B.Model.Spec!, InferenceEstimator.Weights(Llama70B, Llama70B.Model.Spec!, options).Weights),
+            InferenceEngine.LlamaCpp,
+            new LlmSizer.Hardware.Speed.SpeedHardware { Device = DeviceCatalog.Resolve("rtx-4090").Device, Host = host },
+            new LlmSizer.Hardware.Speed.SpeedPlacement { GpuLayers = plan.GpuLayers },
+            new LlmSizer.Hardware.Speed.SpeedWorkload { ContextTokens = 8192 });
+        Assert.Equal(expected.DecodeTokensPerSecond, plan.Speed!.DecodeTokensPerSecond, 9);
+        Assert.Contains(plan.Notes, n => n.Contains("pass --cpu", StringComparison.Ordinal));
+        // Everything on the GPU decodes faster than with half the layers read from RAM.
+        var full = FitPlanner.Plan(Llama70B, options, On("rtx-4090x2"));
+        Assert.True(full.Speed!.DecodeTokensPerSecond > 2 * plan.Speed.DecodeTokensPerSecond);
+    }
+
+    [Fact]
     public void Layers_split_over_two_gpus_as_llama_cpp_splits_them_and_the_bytes_add_up()
     {
         // llama-model.cpp: with equal split shares, layer il goes to GPU ⌊il · 2 / 81⌋, so il 0–40 on GPU0 (41 layers) and
