@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using LlmSizer.Errors;
 using LlmSizer.Formats;
 using LlmSizer.Formats.Gguf;
@@ -34,9 +35,7 @@ public static class FitPlanner
         };
         if (plan.Verdict == FitVerdict.DoesNotFit)
             return plan;
-        var spec = source.Model.Spec!;
-        var traffic = ModelTraffic.From(spec, InferenceEstimator.Weights(source, spec, options).Weights);
-        var (speed, note) = Speed(traffic, options, fit, plan);
+        var (speed, note) = Speed(Traffic(source, options), options, fit, plan);
         return plan with { Speed = speed, Notes = note is null ? plan.Notes : [.. plan.Notes, note] };
     }
 
@@ -177,7 +176,7 @@ public static class FitPlanner
     {
         var placements = options.Engine == InferenceEngine.LlamaCpp ? new LlamaCppFit(source, options) : null;
         var spec = source.Model.Spec ?? throw new UsageException($"{source.Model.Id}: its architecture is not one LlmSizer maps, so its fit cannot be estimated");
-        var traffic = ModelTraffic.From(spec, InferenceEstimator.Weights(source, spec, options).Weights);
+        var traffic = Traffic(source, options);
         var ranked = new List<RankedFit>();
         foreach (var device in devices)
         {
@@ -263,7 +262,7 @@ public static class FitPlanner
             var usage = new DeviceUsage("CPU", host, ram, FitOptions.UnifiedOsReserveBytes, "all");
             notes.Add($"CPU inference: everything in system RAM; {ByteSize.FormatGiB(FitOptions.UnifiedOsReserveBytes)} kept for the operating system");
             return Finish(placements.At(0), usage.Fits ? FitVerdict.FitsOnDevice : FitVerdict.DoesNotFit, [usage], 0, all, null, host,
-                Context(source, options, fit, searchContext && usage.Fits, o => PlanLlamaCpp(new LlamaCppFit(source, o), source, o, fit, false).Verdict == FitVerdict.FitsOnDevice),
+                Context(source, options, searchContext && usage.Fits, o => SlackOf(PlanLlamaCpp(new LlamaCppFit(source, o), source, o, fit, false))),
                 source, options, fit, notes);
         }
 
@@ -346,8 +345,9 @@ public static class FitPlanner
         if (verdict == FitVerdict.DoesNotFit && options.GpuLayers is null)
             notes.Add(!gpusFit ? "even with no layer offloaded the GPU buffers do not fit" : $"needs {ByteSize.FormatGB(hostBytes)} of system RAM for the layers left on the CPU");
 
-        int? maxContext = Context(source, options, fit, searchContext && verdict != FitVerdict.DoesNotFit,
-            o => PlanLlamaCpp(new LlamaCppFit(source, o with { GpuLayers = gpuLayers }), source, o with { GpuLayers = gpuLayers }, fit, false).Verdict == verdict);
+        // At this placement (-ngl and --n-cpu-moe fixed) the verdict holds exactly while every device keeps its margin.
+        int? maxContext = Context(source, options, searchContext && verdict != FitVerdict.DoesNotFit,
+            o => SlackOf(PlanLlamaCpp(new LlamaCppFit(source, o with { GpuLayers = gpuLayers }), source, o with { GpuLayers = gpuLayers }, fit, false)));
         return Finish(estimate, verdict, devices, gpuLayers, all - gpuLayers, gpus > 1 ? split.Select(s => s.End - s.First).ToList() : null,
             hostBytes, maxContext, source, options, fit, notes) with { CpuMoeLayers = cpuMoe > 0 ? cpuMoe : null };
     }
@@ -420,8 +420,11 @@ public static class FitPlanner
             notes.Add("device_map=\"auto\" spreads whole decoder layers over the GPUs; shares are shown even, layer granularity aside");
         if (verdict == FitVerdict.FitsWithOffload)
             notes.Add($"{ByteSize.FormatGB(offloaded)} offloaded to the CPU by Accelerate (device_map=\"auto\"): those weights cross PCIe on every forward pass");
-        int? maxContext = Context(source, options, fit, searchContext && verdict == FitVerdict.FitsOnDevice,
-            o => PlanTransformers(source, o, fit, false).Verdict == FitVerdict.FitsOnDevice);
+        int? maxContext = Context(source, options, searchContext && verdict == FitVerdict.FitsOnDevice, o =>
+        {
+            var p = PlanTransformers(source, o, fit, false);
+            return p.Verdict == FitVerdict.FitsOnDevice ? SlackOf(p) : -Math.Max(1, p.HostRamBytes);
+        });
         return Finish(estimate, verdict, devices, null, null, null, offloaded, maxContext, source, options, fit, notes);
     }
 
@@ -432,26 +435,77 @@ public static class FitPlanner
         new(verdict, estimate, devices, gpuLayers, cpuLayers, split, null, null, maxContext, hostBytes, DiskBytes(source, options), LoadSeconds(source, options, fit), notes);
 
     /// <summary>
-    /// The longest context (per sequence) for which <paramref name="fits"/> still holds, by bisection in llama.cpp's 256-token
-    /// steps, up to the model's trained context (or 1,048,576 tokens when it states none).
+    /// The longest context (per sequence) whose <paramref name="slack"/> (bytes left free; negative when over) is not
+    /// negative, in llama.cpp's 256-token steps, up to the model's trained context (or 1,048,576 tokens when it states none).
     /// </summary>
-    private static int? Context(ModelSource source, InferenceOptions options, FitOptions fit, bool search, Func<InferenceOptions, bool> fits)
+    private static int? Context(ModelSource source, InferenceOptions options, bool search, Func<InferenceOptions, long> slack)
     {
         if (!search)
             return null;
         int limit = source.Model.Spec!.MaxContextTokens > 0 ? source.Model.Spec.MaxContextTokens : 1 << 20;
         const int step = 256;
-        if (fits(options with { ContextTokens = limit }))
+        long At(int tokens) => slack(options with { ContextTokens = tokens });
+        long high = At(limit);
+        if (high >= 0)
             return limit;
-        return LargestWhere(1, limit / step, steps => fits(options with { ContextTokens = steps * step })) * step;
+        int lo = 1, hi = limit / step;
+        long low = At(lo * step);
+        if (low < 0)
+            return null;
+        // Free memory falls almost linearly with the context (the KV cache, the mask), so interpolating between the bracket's
+        // ends (regula falsi) lands on the last fitting step in two or three probes; a bisection step whenever the same end
+        // moved twice in a row keeps the worst case logarithmic.
+        int lastSide = 0;
+        bool bisect = false;
+        while (hi - lo > 1)
+        {
+            int guess = bisect ? lo + (hi - lo) / 2 : lo + (int)Math.Floor((double)(hi - lo) * low / (low - high));
+            guess = Math.Clamp(guess, lo + 1, hi - 1);
+            long free = At(guess * step);
+            int side = free >= 0 ? -1 : 1;
+            if (free >= 0)
+                (lo, low) = (guess, free);
+            else
+                (hi, high) = (guess, free);
+            bisect = side == lastSide;
+            lastSide = side;
+        }
+        return lo * step;
+    }
+
+    /// <summary>The least free memory left on any device of the plan with a known capacity (negative: over it).</summary>
+    private static long SlackOf(FitPlan plan)
+    {
+        long slack = long.MaxValue;
+        foreach (var d in plan.Devices)
+            if (d.CapacityBytes is { } capacity)
+                slack = Math.Min(slack, capacity - d.MarginBytes - d.UsedBytes);
+        return slack;
     }
 
     /// <summary>The weights file(s) the engine loads: the GGUF file (tensor data, aligned) for llama.cpp, the checkpoint's tensors otherwise.</summary>
     private static long DiskBytes(ModelSource source, InferenceOptions options)
     {
         var (weights, _) = InferenceEstimator.Weights(source, source.Model.Spec!, options);
-        return weights.Format == "gguf" ? GgufLayout.FileBytes(weights, metadataBytes: 0) : weights.Bytes;
+        // Searches plan the same weights many times; the file size is a property of the inventory alone.
+        if (!FileBytesByInventory.TryGetValue(weights, out var bytes))
+            FileBytesByInventory.AddOrUpdate(weights, bytes = new StrongBox<long>(weights.Format == "gguf" ? GgufLayout.FileBytes(weights, metadataBytes: 0) : weights.Bytes));
+        return bytes.Value;
     }
+
+    private static readonly ConditionalWeakTable<TensorInventory, StrongBox<long>> FileBytesByInventory = [];
+
+    /// <summary>What a forward pass reads of the weights the engine loads, worked out once per inventory.</summary>
+    private static ModelTraffic Traffic(ModelSource source, InferenceOptions options)
+    {
+        var spec = source.Model.Spec!;
+        var weights = InferenceEstimator.Weights(source, spec, options).Weights;
+        if (!TrafficByInventory.TryGetValue(weights, out var traffic))
+            TrafficByInventory.AddOrUpdate(weights, traffic = ModelTraffic.From(spec, weights));
+        return traffic;
+    }
+
+    private static readonly ConditionalWeakTable<TensorInventory, ModelTraffic> TrafficByInventory = [];
 
     private static double? LoadSeconds(ModelSource source, InferenceOptions options, FitOptions fit) =>
         fit.Storage is { } storage ? DiskBytes(source, options) / storage.ReadBytesPerSecond : null;

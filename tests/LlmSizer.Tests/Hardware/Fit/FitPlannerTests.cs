@@ -45,6 +45,25 @@ public class FitPlannerTests
         Assert.Equal(131_072, plan.MaxContextTokens);
     }
 
+    [Theory]
+    [InlineData("llama-3.1-8b", "F16", "rtx-4090")]
+    [InlineData("llama-3.1-70b", "Q4_K_M", "rtx-4090")]
+    [InlineData("llama-3.1-70b", "Q4_K_M", "rtx-3090x2")]
+    [InlineData("qwen3-30b-a3b", "Q4_K_M", "rtx-4060-ti-16gb")]
+    public void The_longest_context_is_the_last_256_token_step_that_keeps_the_placement_within_memory(string model, string weights, string device)
+    {
+        var source = ModelSource.Open(model);
+        var fit = new FitOptions(DeviceCatalog.Resolve(device), 128L << 30);
+        var options = new InferenceOptions { WeightsType = weights, ContextTokens = 4096 };
+        var plan = FitPlanner.Plan(source, options, fit);
+        int longest = plan.MaxContextTokens!.Value;
+        Assert.True(longest < source.Model.Spec!.MaxContextTokens);
+        var placed = options with { GpuLayers = plan.GpuLayers, CpuMoeLayers = plan.CpuMoeLayers };
+        bool Holds(int context) => FitPlanner.Plan(source, placed with { ContextTokens = context }, fit).Devices.All(d => d.Fits);
+        Assert.True(Holds(longest));
+        Assert.False(Holds(longest + 256));
+    }
+
     [Fact]
     public void The_offload_search_keeps_the_most_layers_whose_gpu_buffers_fit()
     {
