@@ -64,7 +64,7 @@ internal static class FitRenderer
                 Bandwidth.Format(r.BandwidthBytesPerSecond), r.DecodeTokensPerSecond is { } tps ? tps.ToString("0.#", CultureInfo.InvariantCulture) : "");
         console.Write(table);
         if (report.Devices.Count == 0)
-            console.WriteLine("No catalog device holds it entirely, even eight of one; try smaller weights (--weights) or a shorter --context, or 'llmsizer fit MODEL --device NAME' for offload.");
+            console.WriteLine("No catalog device holds it entirely, even eight of one; 'llmsizer fit MODEL --device NAME' plans offload to system RAM.");
         foreach (var note in report.Notes)
             console.WriteLine($"Note: {note}");
     }

@@ -116,10 +116,22 @@ public sealed record FitRanking(ModelInfo Model, string Engine, string WeightsNo
         var ranked = FitPlanner.Rank(source, options, devices, maxCount);
         var (_, weightsNote) = InferenceEstimator.Weights(source, source.Model.Spec!, options);
         int context = ranked.Count > 0 ? ranked[0].Plan.Estimate.ContextTokens : InferenceEstimator.Estimate(source, options).ContextTokens;
+        var notes = new List<string> { $"ranked: fewest devices first, then least usable memory bought (usable × count), then the faster memory; at most {maxCount} of one device" };
+        if (ranked.Count == 0)
+        {
+            // Say what it would take: the whole estimate on one device with its margin, and the fewest of the largest catalog GPU.
+            var estimate = InferenceEstimator.Estimate(source, options);
+            long needed = estimate.Items.Where(i => i.Device is null or "GPU").Sum(i => i.Bytes) + FitOptions.DefaultMarginBytes;
+            var largest = devices.Where(d => d.Kind == DeviceKind.Gpu).MaxBy(d => d.UsableMemoryBytes);
+            int? count = largest is null ? null : FitPlanner.MinDevices(source, options, new FitOptions(new DeviceSelection(largest, 1)), 64);
+            notes.Add($"no catalog device holds it entirely: it needs {Units.ByteSize.FormatGiB(needed)} of device memory with a 1 GiB margin"
+                + (largest is null ? "" : count is { } n ? $"; the fewest of the largest GPU listed, the {largest.Name}, would be {n}" : $"; even 64 of the {largest.Name} would not do")
+                + "; smaller weights (--weights) or a shorter --context need less");
+        }
         return new FitRanking(ModelInfo.From(source.Model), EstimateReport.EngineName(options.Engine), weightsNote, context,
             ranked.Select(r => new FitRankingRow(r.Device.Id, r.Device.Name, DeviceListItem.KindName(r.Device.Kind), r.Count,
                 r.UsedBytesPerDevice, r.Device.UsableMemoryBytes, r.Device.BandwidthBytesPerSecond, r.Plan.Speed?.DecodeTokensPerSecond)).ToList(),
-            [$"ranked: fewest devices first, then least usable memory bought (usable × count), then the faster memory; at most {maxCount} of one device"]);
+            notes);
     }
 }
 

@@ -39,6 +39,18 @@ public class FitCommandTests
     }
 
     [Fact]
+    public void A_model_no_device_holds_says_what_it_would_take()
+    {
+        // DeepSeek-V3 in F32: 671B × 4 bytes is 2.5 TB, beyond eight of any catalog GPU.
+        var r = CliResult.Run("fit", "deepseek-v3", "--weights", "F32", "--context", "8192", "--json");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Empty(r.Json.GetProperty("devices").EnumerateArray());
+        var note = r.Json.GetProperty("notes").EnumerateArray().Select(n => n.GetString()!).Single(n => n.StartsWith("no catalog device", StringComparison.Ordinal));
+        Assert.Contains("GiB of device memory", note);
+        Assert.Contains("would be", note);
+    }
+
+    [Fact]
     public void An_unknown_device_is_a_usage_error_with_suggestions()
     {
         var r = CliResult.Run("fit", "llama-3.1-8b", "--device", "rtx 4900");
