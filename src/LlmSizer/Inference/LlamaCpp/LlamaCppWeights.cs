@@ -68,13 +68,18 @@ internal static class LlamaCppWeights
             TokenEmbedding = -1, HasOutput = false, RopeTables = [],
         };
         long offset = 0;
+        string? lastTypeName = null;
+        GgmlType? lastType = null;
         for (int i = 0; i < n; i++)
         {
             var t = weights.Tensors[i];
             facts.FileStarts[i] = Align(offset, FileAlignment);
             offset = facts.FileStarts[i] + t.Bytes;
             facts.Layers[i] = LayerOf(t.Name, layers);
-            facts.GpuBytes[i] = GpuBytes(t);
+            // Neighbouring tensors mostly share a type; look it up only when it changes.
+            if (!ReferenceEquals(t.Type, lastTypeName))
+                (lastTypeName, lastType) = (t.Type, GgmlType.FromName(t.Type));
+            facts.GpuBytes[i] = GpuBytes(t, lastType);
             facts.Matrices[i] = IsMatrix(t);
             facts.Experts[i] = t.Name.Contains("_exps", StringComparison.Ordinal);
             if (t.Name == "token_embd.weight")
@@ -140,7 +145,7 @@ internal static class LlamaCppWeights
         {
             if (outputOnGpu)
             {
-                gpu += GpuBytes(embd);
+                gpu += facts.GpuBytes[facts.TokenEmbedding];
                 gpuCount++;
                 notes.Add($"tied embeddings: the output layer on the GPU holds its own copy of token_embd.weight ({embd.Bytes:N0} bytes) while the input copy stays on the CPU");
             }
@@ -207,8 +212,11 @@ internal static class LlamaCppWeights
     {
         if (name.StartsWith("blk.", StringComparison.Ordinal))
         {
-            int dot = name.IndexOf('.', 4);
-            if (dot > 4 && int.TryParse(name.AsSpan(4, dot - 4), out int block))
+            // The block number by hand: this runs for every tensor of every new inventory.
+            int block = 0, i = 4;
+            while (i < name.Length && i < 12 && char.IsAsciiDigit(name[i]))
+                block = block * 10 + (name[i++] - '0');
+            if (i > 4 && i < name.Length && name[i] == '.')
                 return new TensorLayer(Math.Min(block, layers - 1));
         }
         if (name.StartsWith("token_embd", StringComparison.Ordinal) || name.StartsWith("position_embd", StringComparison.Ordinal)
@@ -233,10 +241,10 @@ internal static class LlamaCppWeights
     /// <summary>ggml's ne[1]: rows of a 2-D matrix (or per expert of a 3-D one); Shape lists dimensions outermost first.</summary>
     private static long Rows(TensorInfo t) => t.Shape.Count >= 2 ? t.Shape[^2] : 1;
 
-    private static long GpuBytes(TensorInfo t)
+    private static long GpuBytes(TensorInfo t, GgmlType? ggmlType)
     {
         long bytes = t.Bytes;
-        if (GgmlType.FromName(t.Type) is { BlockElements: > 1 } type && t.Shape.Count > 0 && t.Shape[^1] % GpuRowPadding != 0)
+        if (ggmlType is { BlockElements: > 1 } type && t.Shape.Count > 0 && t.Shape[^1] % GpuRowPadding != 0)
         {
             long extra = GpuRowPadding - t.Shape[^1] % GpuRowPadding;
             bytes += (extra + type.BlockElements - 1) / type.BlockElements * type.BlockBytes;
