@@ -35,7 +35,7 @@ internal static class FitRenderer
                 u.CapacityBytes is { } c ? ByteSize.FormatGiB(c) : "not given", ByteSize.FormatGiB(u.MarginBytes), u.Fits ? "[green]yes[/]" : "[red]no[/]");
         console.Write(table);
 
-        console.WriteLine($"System RAM for the host side: {ByteSize.FormatGiB(report.HostRamBytes)} · disk: {ByteSize.FormatGB(report.DiskBytes)} ({ByteSize.FormatGiB(report.DiskBytes)})"
+        console.WriteLine($"System RAM for the host side: {(report.HostRam is { } ram ? $"{ByteSize.FormatGiB(ram.WithMmapBytes)} with mmap (file pages), {ByteSize.FormatGiB(ram.WithoutMmapBytes)} with --no-mmap" : ByteSize.FormatGiB(report.HostRamBytes))} · disk: {ByteSize.FormatGB(report.DiskBytes)} ({ByteSize.FormatGiB(report.DiskBytes)})"
             + (report.LoadSeconds is { } s ? $" · load from {report.Storage}: {s.ToString("0.0", CultureInfo.InvariantCulture)} s" : ""));
         console.WriteLine($"Longest context that fits{(report.GpuLayers is { } at && report.OffloadedLayers > 0 ? $" at -ngl {at}" : "")}: {Tokens(report.MaxContext)}"
             + $" · most sequences of {CountFormat.Exact(report.ContextTokens)} tokens entirely on the device: {Tokens(report.MaxSequences)}");

@@ -35,6 +35,7 @@ public sealed record FitReport(
     string? BestWeights,
     IReadOnlyList<DeviceUsage> Devices,
     long HostRamBytes,
+    HostRam? HostRam,
     long DiskBytes,
     string? Storage,
     double? LoadSeconds,
@@ -71,6 +72,7 @@ public sealed record FitReport(
             best?.Weights,
             plan.Devices,
             plan.HostRamBytes,
+            HostRam.For(source, options, plan),
             plan.DiskBytes,
             fit.Storage?.Id,
             plan.LoadSeconds,
@@ -87,6 +89,23 @@ public sealed record FitReport(
         FitVerdict.FitsWithOffload => "fitsWithOffload",
         _ => "doesNotFit",
     };
+}
+
+/// <summary>
+/// llama.cpp's host memory at the plan's placement both ways, bytes: with <c>--mmap</c> (the default) the CPU-side weights are
+/// pages of the mapped file, which the OS can drop and read again (slowly); with <c>--no-mmap</c> they are allocated.
+/// </summary>
+public sealed record HostRam(long WithMmapBytes, long WithoutMmapBytes)
+{
+    public static HostRam? For(ModelSource source, InferenceOptions options, FitPlan plan)
+    {
+        if (options.Engine != InferenceEngine.LlamaCpp || plan.GpuLayers is not { } ngl)
+            return null;
+        long Host(bool mmap) => mmap == options.Mmap ? plan.HostRamBytes
+            : InferenceEstimator.Estimate(source, options with { Mmap = mmap, GpuLayers = ngl, CpuMoeLayers = plan.CpuMoeLayers, ContextTokens = plan.Estimate.ContextTokens })
+                .Items.Where(i => i.Device == "CPU").Sum(i => i.Bytes);
+        return new HostRam(Host(true), Host(false));
+    }
 }
 
 /// <summary>

@@ -23,6 +23,10 @@ public class FitCommandTests
         Assert.Equal(["GPU", "CPU"], devices.Select(d => d.GetProperty("device").GetString()));
         Assert.Equal(j.GetProperty("hostRamBytes").GetInt64(), devices[1].GetProperty("usedBytes").GetInt64());
         Assert.Equal(2, j.GetProperty("minDevices").GetInt32());
+        var ram = j.GetProperty("hostRam");
+        Assert.Equal(j.GetProperty("hostRamBytes").GetInt64(), ram.GetProperty("withMmapBytes").GetInt64());
+        // --no-mmap reads each CPU-resident tensor into a buffer (aligned to 32) instead of mapping the file span.
+        Assert.InRange(ram.GetProperty("withoutMmapBytes").GetInt64(), ram.GetProperty("withMmapBytes").GetInt64() * 0.99, ram.GetProperty("withMmapBytes").GetInt64() * 1.01);
         var speed = j.GetProperty("tokensPerSecond");
         Assert.True(speed.GetProperty("decode").GetDouble() > 0);
         Assert.True(speed.GetProperty("prefill").GetDouble() > speed.GetProperty("decode").GetDouble());
