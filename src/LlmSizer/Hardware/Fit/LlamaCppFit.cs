@@ -45,8 +45,20 @@ internal sealed class LlamaCppFit
         return sum;
     }
 
-    /// <summary>What stays in system RAM at <paramref name="gpuLayers"/>: CPU-side weights (mapped or read), KV, compute and logits buffers.</summary>
-    public long HostBytes(int gpuLayers) => Sum(At(gpuLayers), "CPU", _ => true);
+    /// <summary>
+    /// What stays in system RAM at <paramref name="gpuLayers"/>: CPU-side weights (mapped or read), KV, compute and logits
+    /// buffers. With mmap, the file pages of matrices the CPU backend repacked are read once at load and never again, so the OS
+    /// drops them under pressure: the repacked copy replaces them rather than adding to them, although llama.cpp logs both
+    /// buffers (the mapped span covers those tensors too).
+    /// </summary>
+    public long HostBytes(int gpuLayers)
+    {
+        var estimate = At(gpuLayers);
+        long host = Sum(estimate, "CPU", _ => true);
+        if (options.Mmap)
+            host -= estimate.Items.Where(i => i.Name == Inference.LlamaCpp.LlamaCppProfile.RepackedWeights).Sum(i => i.Bytes);
+        return host;
+    }
 
     /// <summary>
     /// Each GPU's share at <paramref name="gpuLayers"/> over <paramref name="gpus"/> devices: layer <c>il</c> (the output layer is
