@@ -66,6 +66,33 @@ public static class ModelSpecValidator
             Range("sliding_window", w.WindowTokens, 1, int.MaxValue);
             Range("sliding window global-layer period", w.GlobalLayerPeriod, 0, spec.Layers);
         }
+        if (spec.Recurrent is { } r)
+            ValidateRecurrent(spec, r);
+    }
+
+    /// <summary>The recurrent layers' sizes and the layer pattern; field names are the Hugging Face ones where a config has one.</summary>
+    private static void ValidateRecurrent(ModelSpec spec, RecurrentSpec r)
+    {
+        const string pattern = "layer pattern";
+        if (spec.Mla is not null)
+            throw new ModelSpecException(pattern, "expected no recurrent layers with multi-head latent attention");
+        if (r.LayerPattern.Length != spec.Layers)
+            throw new ModelSpecException(pattern, $"expected one character per layer ({spec.Layers}), found {r.LayerPattern.Length}");
+        int bad = r.LayerPattern.AsSpan().IndexOfAnyExcept("M*-");
+        if (bad >= 0)
+            throw new ModelSpecException(pattern, $"layer {bad}: expected M (recurrent), * (attention) or - (MLP only), found '{r.LayerPattern[bad]}'");
+        if (!r.LayerPattern.Contains('M'))
+            throw new ModelSpecException(pattern, "expected at least one recurrent layer (M); a model without one needs no recurrent description");
+        Range("conv_kernel", r.ConvKernel, 1, 1024);
+        if (r.Kind == RecurrentKind.ShortConv)
+            return;
+        Range("ssm heads (linear_num_value_heads / mamba_n_heads)", r.Heads, 1, MaxHeads);
+        Range("ssm head_dim (linear_value_head_dim / mamba_d_head)", r.HeadDim, 1, MaxHidden);
+        Range("ssm state_size (linear_key_head_dim / mamba_d_state)", r.StateSize, 1, MaxHidden);
+        Range("ssm groups (linear_num_key_heads / mamba_n_groups)", r.Groups, 1, r.Heads);
+        if (r.Heads % r.Groups != 0)
+            throw new ModelSpecException("ssm groups (linear_num_key_heads / mamba_n_groups)",
+                $"expected a divisor of the ssm heads ({r.Heads}), found {r.Groups}");
     }
 
     private static void ValidatePerLayerKeyValueHeads(ModelSpec spec, int[] perLayer)

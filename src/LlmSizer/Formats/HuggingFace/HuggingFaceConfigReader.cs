@@ -16,7 +16,7 @@ public static class HuggingFaceConfigReader
     [
         "llama", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "gemma", "gemma2", "gemma3",
         "gemma3_text", "phi3", "gpt2", "gptj", "gpt_neox", "falcon", "opt", "bloom", "olmo", "olmo2",
-        "deepseek_v2", "deepseek_v3", "gpt_oss", "cohere2", "llama4", "llama4_text",
+        "deepseek_v2", "deepseek_v3", "gpt_oss", "cohere2", "llama4", "llama4_text", "qwen3_next",
     ];
 
     /// <summary>Largest config.json accepted; real ones are a few KB.</summary>
@@ -133,6 +133,7 @@ public static class HuggingFaceConfigReader
             "cohere2" => Cohere2(c, notes),
             "llama4_text" => Llama4Text(c, notes),
             "llama4" => Llama4(c, notes),
+            "qwen3_next" => Qwen3Next(c, notes),
             _ => throw new ModelSpecException("model_type",
                 $"expected one of {string.Join(", ", SupportedModelTypes)}, found \"{type}\""),
         };
@@ -308,6 +309,66 @@ public static class HuggingFaceConfigReader
         if (!regular)
             notes.Add($"{field} is irregular; modelled as one global layer every {period}");
         return period;
+    }
+
+    /// <summary>
+    /// Qwen3-Next, after Qwen3NextConfig and its modelling code: a hybrid of Gated DeltaNet layers and gated attention layers
+    /// (every <c>full_attention_interval</c>-th layer, default 4, unless <c>layer_types</c> lists them), each followed by an MLP —
+    /// a Qwen2-MoE-style mixture with a gated shared expert, except on <c>mlp_only_layers</c> and off the <c>decoder_sparse_step</c>.
+    /// Attention layers norm each query and key head and gate their output through a query projection twice as wide. The
+    /// released checkpoints also store one multi-token-prediction layer (<c>mtp.*</c>, sharing the embedding and head) that the
+    /// config does not mention; it is counted apart, as DeepSeek-V3's is.
+    /// </summary>
+    private static ModelSpec Qwen3Next(JsonFields c, List<string> notes)
+    {
+        int layers = c.Int("num_hidden_layers", 48);
+        var moe = QwenMoe(c, "qwen3_next", notes, shared: true, qkNorm: true, qkvBias: c.Bool("attention_bias", false));
+        if (!c.Has("mtp_num_hidden_layers"))
+            notes.Add("the released Qwen3-Next checkpoints hold one multi-token-prediction layer (mtp.*) that config.json does not declare; it is counted apart from the model");
+        return moe with
+        {
+            HeadDim = c.Int("head_dim", 256),
+            AttentionOutputGate = true,
+            MultiTokenPredictionLayers = c.Int("mtp_num_hidden_layers", 1, 0),
+            MultiTokenPredictionSharesHead = true,
+            Recurrent = new RecurrentSpec
+            {
+                Kind = RecurrentKind.GatedDeltaNet,
+                LayerPattern = HybridPattern(c, layers, "full_attention_interval", 4),
+                ConvKernel = c.Int("linear_conv_kernel_dim", 4),
+                StateSize = c.Int("linear_key_head_dim", 128),
+                Groups = c.Int("linear_num_key_heads", 16),
+                Heads = c.Int("linear_num_value_heads", 32),
+                HeadDim = c.Int("linear_value_head_dim", 128),
+            },
+        };
+    }
+
+    /// <summary>
+    /// A hybrid model's layer pattern (<see cref="RecurrentSpec.LayerPattern"/>): from <c>layer_types</c> when the config lists them
+    /// (<c>full_attention</c>/<c>attention</c> attend, <c>linear_attention</c>/<c>mamba</c>/<c>conv</c> are recurrent), else every
+    /// <paramref name="periodField"/>-th layer attends.
+    /// </summary>
+    private static string HybridPattern(JsonFields c, int layers, string periodField, int defaultPeriod)
+    {
+        if (c.StringArray("layer_types") is { Count: > 0 } types)
+        {
+            if (types.Count != layers)
+                throw new ModelSpecException(c.Name("layer_types"), $"expected one entry per layer ({layers}), found {types.Count}");
+            var pattern = new char[layers];
+            for (int i = 0; i < layers; i++)
+            {
+                pattern[i] = types[i] switch
+                {
+                    "full_attention" or "attention" => '*',
+                    "linear_attention" or "mamba" or "conv" => 'M',
+                    _ => throw new ModelSpecException(c.Name("layer_types"),
+                        $"entry {i}: expected full_attention, attention, linear_attention, mamba or conv, found \"{types[i]}\""),
+                };
+            }
+            return new string(pattern);
+        }
+        return RecurrentSpec.PeriodicPattern(layers, c.Int(periodField, defaultPeriod, 1, layers));
     }
 
     /// <summary>

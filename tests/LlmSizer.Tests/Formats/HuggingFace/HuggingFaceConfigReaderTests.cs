@@ -292,6 +292,63 @@ public class HuggingFaceConfigReaderTests
     }
 
     [Fact]
+    public void Qwen3_next_80b_a3b_config_counts_79_674_391_296_main_parameters_and_reports_the_mtp_layer_apart()
+    {
+        var count = Count("Qwen__Qwen3-Next-80B-A3B-Instruct");
+        // Qwen/Qwen3-Next-80B-A3B-Instruct: model.safetensors.index.json total_size 162,649,725,440 bytes of BF16 =
+        // 81,324,862,720 parameters (Hugging Face shows 81.3B). Of these the mtp.* tensors — one gated-attention MoE layer,
+        // pre_fc_norm_embedding/hidden, fc (4096 → 2048) and norm, reusing the main embedding and head — hold 1,650,471,424;
+        // the 48 layers, embedding, head and final norm the other 79,674,391,296 (model card: "80B in total").
+        Assert.Equal(79_674_391_296, count.Total);
+        Assert.Equal(1_650_471_424, count.ReportedApartTotal);
+        Assert.Equal(81_324_862_720, count.Total + count.ReportedApartTotal);
+        // Model card: "Number of Parameters (Non-Embedding): 79B" and "3B activated" (10 of 512 experts and the shared one
+        // per token), both without the embedding and the LM head.
+        long embeddingAndHead = count.Breakdown.Embedding + count.Breakdown.LmHead;
+        AssertRoundsTo("79B", count.Total - embeddingAndHead);
+        AssertRoundsTo("3B", count.Active - embeddingAndHead);
+    }
+
+    [Fact]
+    public void Qwen3_next_reads_36_gated_deltanet_layers_and_12_gated_attention_layers()
+    {
+        var config = Read("Qwen__Qwen3-Next-80B-A3B-Instruct");
+        var spec = config.Spec;
+        var r = spec.Recurrent!;
+        Assert.Equal(RecurrentKind.GatedDeltaNet, r.Kind);
+        Assert.Equal(string.Concat(Enumerable.Repeat("MMM*", 12)), r.LayerPattern);
+        Assert.Equal((4, 128, 16, 32, 128), (r.ConvKernel, r.StateSize, r.Groups, r.Heads, r.HeadDim));
+        Assert.Equal(12, spec.AttentionLayerCount);
+        Assert.True(spec.AttentionOutputGate);
+        Assert.Equal(QkNormKind.PerHead, spec.QkNorm);
+        Assert.Equal(new MoeSpec
+        {
+            RoutedExperts = 512, ExpertsPerToken = 10, ExpertFfnSize = 512, SharedExperts = 1, SharedExpertFfnSize = 512, SharedExpertGate = true,
+        }, spec.Moe);
+        Assert.Equal(0, spec.KeyValueHeadsAt(0));
+        Assert.Equal(2, spec.KeyValueHeadsAt(3));
+        // Per layer and sequence: a conv state of 3 × (2 × 16 × 128 + 32 × 128) values and a 128 × 4096 delta-rule state.
+        Assert.Equal(24_576, r.ConvStateValues(spec.HiddenSize));
+        Assert.Equal(524_288, r.SsmStateValues);
+        Assert.Contains(config.Notes, n => n.Contains("multi-token-prediction layer"));
+    }
+
+    [Fact]
+    public void A_qwen3_next_layer_types_list_sets_the_pattern_and_a_wrong_length_is_refused()
+    {
+        var spec = ReadEdited("Qwen__Qwen3-Next-80B-A3B-Instruct", c =>
+            c["layer_types"] = new JsonArray(Enumerable.Range(0, 48).Select(i => (JsonNode)(i % 2 == 0 ? "full_attention" : "linear_attention")).ToArray())).Spec;
+        Assert.Equal(24, spec.AttentionLayerCount);
+        Assert.Equal('*', spec.Recurrent!.LayerPattern[0]);
+
+        using var temp = new TempFolder();
+        var json = JsonNode.Parse(File.ReadAllText(FixturePath("Qwen__Qwen3-Next-80B-A3B-Instruct")))!.AsObject();
+        json["layer_types"] = new JsonArray("full_attention", "linear_attention");
+        var e = ReadBad(temp, json.ToJsonString());
+        Assert.Contains("field 'layer_types': expected one entry per layer (48), found 2", e.Message);
+    }
+
+    [Fact]
     public void Gpt_oss_20b_config_counts_20_91b_total_and_3_61b_active_parameters()
     {
         var count = Count("openai__gpt-oss-20b");
