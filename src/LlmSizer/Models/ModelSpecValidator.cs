@@ -13,6 +13,14 @@ public static class ModelSpecValidator
     public const long MaxFfn = 1L << 26;
     public const int MaxExperts = 1 << 16;
 
+    /// <summary>Field names the recurrent sizes are reported under (Gated DeltaNet's and Mamba-2's config names).</summary>
+    public const string SsmHeadsField = "ssm heads (linear_num_value_heads / mamba_n_heads)",
+        SsmHeadDimField = "ssm head_dim (linear_value_head_dim / mamba_d_head)",
+        SsmStateField = "ssm state_size (linear_key_head_dim / mamba_d_state)",
+        SsmGroupsField = "ssm groups (linear_num_key_heads / mamba_n_groups)",
+        ConvKernelField = "conv_kernel",
+        LayerPatternField = "layer pattern";
+
     public static void Validate(ModelSpec spec)
     {
         Range("vocab_size", spec.VocabSize, 1, MaxVocab);
@@ -73,7 +81,7 @@ public static class ModelSpecValidator
     /// <summary>The recurrent layers' sizes and the layer pattern; field names are the Hugging Face ones where a config has one.</summary>
     private static void ValidateRecurrent(ModelSpec spec, RecurrentSpec r)
     {
-        const string pattern = "layer pattern";
+        const string pattern = LayerPatternField;
         if (spec.Mla is not null)
             throw new ModelSpecException(pattern, "expected no recurrent layers with multi-head latent attention");
         if (r.LayerPattern.Length != spec.Layers)
@@ -83,15 +91,15 @@ public static class ModelSpecValidator
             throw new ModelSpecException(pattern, $"layer {bad}: expected M (recurrent), * (attention) or - (MLP only), found '{r.LayerPattern[bad]}'");
         if (!r.LayerPattern.Contains('M'))
             throw new ModelSpecException(pattern, "expected at least one recurrent layer (M); a model without one needs no recurrent description");
-        Range("conv_kernel", r.ConvKernel, 1, 1024);
+        Range(ConvKernelField, r.ConvKernel, 1, 1024);
         if (r.Kind == RecurrentKind.ShortConv)
             return;
-        Range("ssm heads (linear_num_value_heads / mamba_n_heads)", r.Heads, 1, MaxHeads);
-        Range("ssm head_dim (linear_value_head_dim / mamba_d_head)", r.HeadDim, 1, MaxHidden);
-        Range("ssm state_size (linear_key_head_dim / mamba_d_state)", r.StateSize, 1, MaxHidden);
-        Range("ssm groups (linear_num_key_heads / mamba_n_groups)", r.Groups, 1, r.Heads);
+        Range(SsmHeadsField, r.Heads, 1, MaxHeads);
+        Range(SsmHeadDimField, r.HeadDim, 1, MaxHidden);
+        Range(SsmStateField, r.StateSize, 1, MaxHidden);
+        Range(SsmGroupsField, r.Groups, 1, r.Heads);
         if (r.Heads % r.Groups != 0)
-            throw new ModelSpecException("ssm groups (linear_num_key_heads / mamba_n_groups)",
+            throw new ModelSpecException(SsmGroupsField,
                 $"expected a divisor of the ssm heads ({r.Heads}), found {r.Groups}");
     }
 

@@ -56,6 +56,21 @@ internal sealed record GgufShape
     public int VDim { get; init; }
     /// <summary>Files converted after llama.cpp's MLA rework: kv_b split into k_b and v_b, and the *_mla length keys.</summary>
     public bool MlaV2Layout { get; init; }
+    // Hybrid recurrent layers (llama.cpp's ssm.* keys): Gated DeltaNet for qwen3next, qwen35, qwen35moe.
+    /// <summary>ssm.conv_kernel; 0 for a model without recurrent layers.</summary>
+    public int SsmConv { get; init; }
+    /// <summary>ssm.state_size: Gated DeltaNet's key head size.</summary>
+    public int SsmState { get; init; }
+    /// <summary>ssm.group_count: Gated DeltaNet's key heads.</summary>
+    public int SsmGroups { get; init; }
+    /// <summary>ssm.time_step_rank: Gated DeltaNet's value heads.</summary>
+    public int SsmHeads { get; init; }
+    /// <summary>ssm.inner_size: value heads × value head size.</summary>
+    public int SsmInner { get; init; }
+    /// <summary>full_attention_interval: every this-many-th layer attends (gated attention), the others are recurrent.</summary>
+    public int FullAttentionInterval { get; init; } = 4;
+
+    public bool IsRecurrentLayer(int layer) => SsmConv > 0 && (layer + 1) % FullAttentionInterval != 0;
 }
 
 /// <summary>Real models' shapes, and the writer that lays them out as GGUF.</summary>
@@ -199,6 +214,14 @@ internal static class GgufModels
             if (s.LeadingDense > 0)
                 w.Add($"{a}.leading_dense_block_count", (uint)s.LeadingDense);
         }
+        if (s.SsmConv > 0)
+        {
+            w.Add($"{a}.ssm.conv_kernel", (uint)s.SsmConv).Add($"{a}.ssm.state_size", (uint)s.SsmState)
+                .Add($"{a}.ssm.group_count", (uint)s.SsmGroups).Add($"{a}.ssm.time_step_rank", (uint)s.SsmHeads)
+                .Add($"{a}.ssm.inner_size", (uint)s.SsmInner).Add($"{a}.full_attention_interval", (uint)s.FullAttentionInterval);
+            if (a is "qwen35" or "qwen35moe")
+                w.Add($"{a}.rope.dimension_sections", GgufWriter.Value.Array(GgufValueType.Int32, GgufWriter.Value.I32(11), GgufWriter.Value.I32(11), GgufWriter.Value.I32(10), GgufWriter.Value.I32(0)));
+        }
         if (s.KvLoraRank > 0)
         {
             if (s.QLoraRank > 0)
@@ -266,6 +289,10 @@ internal static class GgufModels
                 w.Tensor($"{b}attn_kv_b.weight", type(s.KvLoraRank), s.KvLoraRank, (long)s.Heads * (s.NopeDim + s.VDim));
             w.Tensor($"{b}attn_output.weight", type((long)s.Heads * s.VDim), (long)s.Heads * s.VDim, h);
         }
+        else if (s.IsRecurrentLayer(i))
+        {
+            GatedDeltaNet(w, s, b, type);
+        }
         else if (s.FusedQkv)
         {
             w.Tensor($"{b}attn_qkv.weight", type(h), h, q + 2 * kv);
@@ -274,19 +301,20 @@ internal static class GgufModels
         }
         else
         {
-            w.Tensor($"{b}attn_q.weight", type(h), h, q)
+            // Qwen3-Next's gated attention: the query projection also yields the output gate, twice as wide.
+            w.Tensor($"{b}attn_q.weight", type(h), h, s.SsmConv > 0 ? 2 * q : q)
                 .Tensor($"{b}attn_k.weight", type(h), h, kv)
                 .Tensor($"{b}attn_v.weight", type(h), h, kv);
             if (s.QkvBias)
                 w.Tensor($"{b}attn_q.bias", "F32", q).Tensor($"{b}attn_k.bias", "F32", kv).Tensor($"{b}attn_v.bias", "F32", kv);
         }
-        if (s.KvLoraRank == 0)
+        if (s.KvLoraRank == 0 && !s.IsRecurrentLayer(i))
         {
             w.Tensor($"{b}attn_output.weight", type(q), q, h);
             if (s.OutputBias)
                 w.Tensor($"{b}attn_output.bias", "F32", h);
         }
-        if (s.QkNorm)
+        if (s.QkNorm && !s.IsRecurrentLayer(i))
             w.Tensor($"{b}attn_q_norm.weight", "F32", hd).Tensor($"{b}attn_k_norm.weight", "F32", hd);
         if (s.Sinks)
             w.Tensor($"{b}attn_sinks.weight", "F32", s.Heads);
@@ -295,6 +323,27 @@ internal static class GgufModels
             Experts(w, s, b, type);
         else
             DenseMlp(w, s, b, type);
+    }
+
+    /// <summary>
+    /// A Gated DeltaNet layer as llama.cpp's converter writes it (src/models/qwen3next.cpp, qwen35.cpp): the fused q/k/v
+    /// projection (attn_qkv) and the output gate (attn_gate), the conv1d over q, k and v (F32), dt bias and A per value head,
+    /// β and α (qwen3next: one ssm_ba; qwen35: ssm_beta and ssm_alpha), the gated norm of one value head, ssm_out.
+    /// </summary>
+    private static void GatedDeltaNet(GgufWriter w, GgufShape s, string b, Func<long, string> type)
+    {
+        long h = s.Hidden, keys = (long)s.SsmGroups * s.SsmState, inner = s.SsmInner, heads = s.SsmHeads;
+        w.Tensor($"{b}attn_qkv.weight", type(h), h, 2 * keys + inner)
+            .Tensor($"{b}attn_gate.weight", type(h), h, inner)
+            .Tensor($"{b}ssm_conv1d.weight", "F32", s.SsmConv, 2 * keys + inner)
+            .Tensor($"{b}ssm_dt.bias", "F32", heads)
+            .Tensor($"{b}ssm_a", "F32", heads);
+        if (s.Arch == "qwen3next")
+            w.Tensor($"{b}ssm_ba.weight", type(h), h, 2 * heads);
+        else
+            w.Tensor($"{b}ssm_beta.weight", type(h), h, heads).Tensor($"{b}ssm_alpha.weight", type(h), h, heads);
+        w.Tensor($"{b}ssm_norm.weight", "F32", inner / heads)
+            .Tensor($"{b}ssm_out.weight", type(inner), inner, h);
     }
 
     private static void DenseMlp(GgufWriter w, GgufShape s, string b, Func<long, string> type)

@@ -55,16 +55,28 @@ internal static class LlamaCppCompute
             attentionCore = family.FlashHidden * h * t;
             attentionFormula = $"{family.FlashHidden / 4} hidden-size activations 4 × {h} × {t} (flash attention keeps no score matrix)";
         }
+        if (spec.AttentionOutputGate)
+        {
+            // Gated attention (Qwen3-Next): the query projection's output, twice the query width, and the gate copied out of it
+            // stay alive until the attention output is multiplied by the gate.
+            long gate = 12 * heads * spec.EffectiveHeadDim * t;
+            attentionCore += gate;
+            attentionFormula += $" + query and gate 3 × 4 × {heads} × {spec.EffectiveHeadDim} × {t} = {gate:N0}";
+        }
 
         var (mlpCore, mlpFormula) = Mlp(spec, family, t, h);
 
-        long outputBytes = checked(4 * spec.VocabSize * t + 8 * h * t + 12 * t);
-        var phases = new List<Phase>
-        {
-            new("attention", inputs.Bytes + attentionCore, $"inputs {inputs.Bytes:N0} + {attentionFormula}"),
-            new("MLP", inputs.Bytes + mlpCore, $"inputs {inputs.Bytes:N0} + {mlpFormula}"),
-            new("output", outputBytes, $"logits 4 × {spec.VocabSize} vocab × {t} tokens + final norm 2 × 4 × {h} × {t} + ids 12 × {t}"),
-        };
+        // Hybrid graphs keep more hidden-size activations alive beside the logits (the embedding input, the final norm, the
+        // last layer's output, the output rows): five with flash attention, four without, measured (docs/ACCURACY.md).
+        int outputHidden = spec.Recurrent is null ? 2 : settings.FlashAttention ? 5 : 4;
+        long outputBytes = checked(4 * spec.VocabSize * t + 4 * outputHidden * h * t + 12 * t);
+        var phases = new List<Phase>();
+        if (spec.AttentionLayerCount > 0)
+            phases.Add(new("attention", inputs.Bytes + attentionCore, $"inputs {inputs.Bytes:N0} + {attentionFormula}"));
+        phases.Add(new("MLP", inputs.Bytes + mlpCore, $"inputs {inputs.Bytes:N0} + {mlpFormula}"));
+        if (spec.Recurrent is { } recurrent)
+            phases.AddRange(Recurrent(spec, recurrent, settings, inputs.Bytes, t, h));
+        phases.Add(new("output", outputBytes, $"logits 4 × {spec.VocabSize} vocab × {t} tokens + {outputHidden} hidden-size activations 4 × {h} × {t} + ids 12 × {t}"));
         var peak = phases.MaxBy(p => p.Bytes)!;
         var common = new List<EstimateInput>
         {
@@ -89,7 +101,7 @@ internal static class LlamaCppCompute
             $"token embeddings 4 × {h} × {t} + ids 12 × {t} + the F32 attention mask{(caches.Count > 1 ? "s" : "")} built on the host");
         if (gpuStart > 0)
         {
-            var layerPeak = phases.Take(2).MaxBy(p => p.Bytes)!;
+            var layerPeak = phases.Where(p => p.Name != "output").MaxBy(p => p.Bytes)!;
             var host = layerPeak.Bytes > hostInputs ? layerPeak with { Name = $"{layerPeak.Name} (layers on the CPU)" } : hostPhase;
             buffers.Add(new Buffer("CPU", host.Bytes, host, [hostPhase, layerPeak], common));
             notes.Add("partial offload: the CPU compute buffer is modelled as the larger of the host inputs and a layer's peak; llama.cpp may also copy CPU-resident weights into the GPU compute buffer to run large batches there (op offload), which this estimate does not add");
@@ -120,6 +132,37 @@ internal static class LlamaCppCompute
         return new GraphInputs(total, masks, $"{string.Join(" + ", parts)} = {total:N0} bytes");
     }
 
+    /// <summary>
+    /// The peaks inside a recurrent layer, from the graph of src/models/qwen3next.cpp and delta-net-base.cpp (Gated DeltaNet),
+    /// read off ggml-alloc's live tensors at each high-water mark (docs/METHOD.md). Beside the graph inputs, the embedding input,
+    /// the layer's input and its norm (3 hidden-size activations) stay alive throughout. Two candidates:
+    /// <list type="bullet">
+    /// <item><b>convolution</b>: the q/k/v projection (C channels per token), the convolution input (the cached kernel − 1
+    /// columns per sequence followed by the tokens) and the convolution's output, with the state rows read from the cache;</item>
+    /// <item><b>delta rule</b>: the convolution's output, the queries and keys repeated to the value heads when there are fewer
+    /// key heads, the fused delta-rule output (value heads × value size per token, then the new state) and the old state,
+    /// β and the gate.</item>
+    /// </list>
+    /// </summary>
+    private static IEnumerable<Phase> Recurrent(ModelSpec spec, RecurrentSpec r, LlamaCppSettings settings, long inputs, long t, long h)
+    {
+        long s = settings.Sequences;
+        long c = r.ConvChannels(spec.HiddenSize);
+        long state = 4L * r.SsmStateValues * s;
+        long convCache = 4L * (r.ConvKernel - 1) * c * s;
+        long conv = checked(inputs + 4 * t * (3 * h + 3 * c) + convCache + state);
+        yield return new("recurrent convolution", conv,
+            $"inputs {inputs:N0} + 4 × {t} tokens × (3 hidden {h} + projection, conv input and conv output 3 × {c} channels) + cached columns 4 × {r.ConvKernel - 1} × {c} × {s} + state {state:N0}");
+        if (r.Kind != RecurrentKind.GatedDeltaNet)
+            yield break;
+        long headValues = (long)r.Heads * r.StateSize;
+        long repeated = r.Groups != r.Heads ? 2 * headValues : 0;
+        long delta = checked(inputs + 4 * t * (3 * h + c + repeated + r.InnerSize + 2L * r.Heads) + 2 * state);
+        yield return new("delta rule", delta,
+            $"inputs {inputs:N0} + 4 × {t} tokens × (3 hidden {h} + conv output {c}" + (repeated > 0 ? $" + q and k repeated to the value heads 2 × {headValues}" : "") +
+            $" + output {r.InnerSize} + β and gate 2 × {r.Heads}) + old and new state 2 × {state:N0}");
+    }
+
     private static (long Bytes, string Formula) Mlp(ModelSpec spec, FamilyTerms family, long t, long h)
     {
         if (spec.Moe is { } moe)
@@ -129,6 +172,15 @@ internal static class LlamaCppCompute
             long k = moe.ExpertsPerToken, fe = moe.ExpertFfnSize;
             long experts = checked(12 * fe * k * t);
             long shared = moe.SharedExperts > 0 ? 12 * (moe.SharedExpertFfnSize ?? fe) * moe.SharedExperts * t : 0;
+            if (spec.Recurrent is not null && shared > 0)
+            {
+                // Qwen3-Next's graph runs the shared expert after the routed ones have been summed, so only the routed
+                // experts' output (one hidden-size activation) overlaps it.
+                long routed = experts + family.MlpHidden * h * t, sharedPhase = shared + (family.MlpHidden + 4) * h * t;
+                return routed >= sharedPhase
+                    ? (routed, $"selected experts' gate, up and product 3 × 4 × {fe} × {k} used × {t} + {family.MlpHidden / 4} × 4 × {h} × {t} activations (the shared expert runs after them)")
+                    : (sharedPhase, $"shared expert's gate, up and product {shared:N0} + {family.MlpHidden / 4 + 1} × 4 × {h} × {t} activations (after the routed experts)");
+            }
             long dense = Enumerable.Range(0, spec.Layers).Any(l => !spec.IsMoeLayer(l)) ? 12 * spec.FfnSize * t : 0;
             long moeBytes = experts + shared + family.MlpHidden * h * t;
             long denseBytes = dense + family.MlpHidden * h * t;

@@ -97,4 +97,27 @@ internal static class LlamaCppTestModels
         Arch = "qwen3moe", Name = "qwen3moe", Vocab = 32_000, Hidden = 256, Layers = 4, Heads = 8, KvHeads = 2, HeadDim = 32, Ffn = 768,
         Context = 32_768, QkNorm = true, Experts = 8, ExpertsUsed = 2, ExpertFfn = 256,
     };
+
+    /// <summary>
+    /// Qwen3-Next layout at Qwen3-Next-80B-A3B's proportions: three Gated DeltaNet layers then one gated-attention layer
+    /// (full_attention_interval 4), key heads × key size = hidden, value heads × value size = 2 × hidden, fewer key than value
+    /// heads, head_dim = hidden / 4 in the attention layers, and a routed MoE with a gated shared expert on every layer.
+    /// </summary>
+    public static GgufShape Qwen3Next => new()
+    {
+        Arch = "qwen3next", Name = "qwen3next", Vocab = 32_000, Hidden = 256, Layers = 4, Heads = 4, KvHeads = 2, HeadDim = 64, Ffn = 512,
+        Context = 32_768, QkNorm = true, Experts = 8, ExpertsUsed = 2, ExpertFfn = 64, SharedExpertFfn = 64, BlockNorms = QwenNextNorms,
+        SsmConv = 4, SsmState = 64, SsmGroups = 4, SsmHeads = 8, SsmInner = 512,
+    };
+
+    /// <summary>
+    /// Qwen3-Next layout with as many key heads as value heads, one small expert per token and a small vocabulary, so that a
+    /// Gated DeltaNet layer (its convolution over q, k and v) sets the compute peak rather than the logits or the experts.
+    /// </summary>
+    public static GgufShape Qwen3NextWideState => Qwen3Next with
+    {
+        Name = "qwen3next-wide-state", Vocab = 2048, ExpertsUsed = 1, SsmGroups = 8,
+    };
+
+    private static readonly string[] QwenNextNorms = ["attn_norm", "post_attention_norm"];
 }
