@@ -93,6 +93,8 @@ internal static class SafetensorsLayout
                 "attn_q" => "self_attn.q_proj",
                 "attn_k" => "self_attn.k_proj",
                 "attn_v" => "self_attn.v_proj",
+                // Gated DeltaNet's q/k/v projection (Qwen3.5's name; Qwen3-Next fuses in_proj_qkv and in_proj_z into in_proj_qkvz).
+                "attn_qkv" when spec.Recurrent is not null => "linear_attn.in_proj_qkv",
                 "attn_qkv" => gpt2 ? "attn.c_attn" : falcon ? "self_attention.query_key_value" : "self_attn.qkv_proj",
                 "attn_output" => gpt2 ? "attn.c_proj" : falcon ? "self_attention.dense" : "self_attn.o_proj",
                 "attn_q_norm" => "self_attn.q_norm",
@@ -116,10 +118,19 @@ internal static class SafetensorsLayout
                 "ffn_up_shexp" => shared + ".up_proj",
                 "ffn_down_shexp" => shared + ".down_proj",
                 "ffn_gate_inp_shexp" => "mlp.shared_expert_gate",
+                // The rest of Gated DeltaNet.
+                "attn_gate" => "linear_attn.in_proj_z",
+                "ssm_in" => "linear_attn.in_proj_qkvz",
+                "ssm_ba" => "linear_attn.in_proj_ba",
+                "ssm_conv1d" => "linear_attn.conv1d",
+                "ssm_dt" => "linear_attn.dt_bias",
+                "ssm_a" => "linear_attn.A_log",
+                "ssm_norm" => "linear_attn.norm",
+                "ssm_out" => "linear_attn.out_proj",
                 _ => local,
             };
-            parameterStyle = local is "attn_sinks" or "exp_probs_b" || (gptOss && local.EndsWith("_exps", StringComparison.Ordinal));
-            if (local == "exp_probs_b")
+            parameterStyle = local is "attn_sinks" or "exp_probs_b" or "ssm_dt" or "ssm_a" || (gptOss && local.EndsWith("_exps", StringComparison.Ordinal));
+            if (local is "exp_probs_b" or "ssm_dt" or "ssm_a")
                 suffix = "weight"; // a bare parameter: the name is the module itself
 
             if (local == "attn_k_b" && spec.Mla is { } mla)

@@ -161,6 +161,14 @@ internal static class GgufModels
         BlockNorms = ["attn_norm", "post_attention_norm"],
     };
 
+    /// <summary>Qwen/Qwen3-Next-80B-A3B-Instruct's config.json, as llama.cpp's converter writes it without the MTP layer.</summary>
+    public static GgufShape Qwen3Next80B => new()
+    {
+        Arch = "qwen3next", Name = "Qwen3-Next-80B-A3B-Instruct", Vocab = 151_936, Hidden = 2048, Layers = 48, Heads = 16, KvHeads = 2,
+        HeadDim = 256, Ffn = 5120, Context = 262_144, QkNorm = true, Experts = 512, ExpertsUsed = 10, ExpertFfn = 512, SharedExpertFfn = 512,
+        BlockNorms = ["attn_norm", "post_attention_norm"], SsmConv = 4, SsmState = 128, SsmGroups = 16, SsmHeads = 32, SsmInner = 4096,
+    };
+
     public static GgufShape Gpt2 => new()
     {
         Arch = "gpt2", Name = "gpt2", Vocab = 50_257, Hidden = 768, Layers = 12, Heads = 12, KvHeads = 12, Ffn = 3072,

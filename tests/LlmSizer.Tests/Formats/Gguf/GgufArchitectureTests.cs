@@ -31,6 +31,8 @@ public class GgufArchitectureTests
         // GPT-2's 124,439,808 plus the copy of the 50,257 × 768 embedding that llama.cpp's converter stores as output.weight.
         { nameof(GgufModels.Gpt2), 124_439_808 + 38_597_376 },
         { nameof(GgufModels.Falcon7B), 6_921_720_704 },
+        // Qwen3-Next-80B-A3B without its MTP layer: the safetensors' 81,324,862,720 less the 1,650,471,424 of mtp.* (see the config tests).
+        { nameof(GgufModels.Qwen3Next80B), 79_674_391_296 },
     };
 
     internal static GgufShape Shape(string name) =>
@@ -342,4 +344,34 @@ public class GgufArchitectureTests
     }
 
     private static GgufWriter WithoutTokens(GgufShape shape) => GgufModels.Writer(shape).Remove("tokenizer.ggml.tokens");
+
+    [Fact]
+    public void Qwen3_next_maps_its_ssm_keys_to_36_gated_deltanet_layers_and_12_gated_attention_layers()
+    {
+        var spec = Open(GgufModels.Writer(GgufModels.Qwen3Next80B)).Spec!;
+        Assert.Equal("qwen3_next", spec.Architecture);
+        Assert.True(spec.AttentionOutputGate);
+        Assert.Equal(new RecurrentSpec
+        {
+            Kind = RecurrentKind.GatedDeltaNet, LayerPattern = string.Concat(Enumerable.Repeat("MMM*", 12)), ConvKernel = 4,
+            StateSize = 128, Groups = 16, Heads = 32, HeadDim = 128,
+        }, spec.Recurrent);
+        Assert.Equal(new MoeSpec
+        {
+            RoutedExperts = 512, ExpertsPerToken = 10, ExpertFfnSize = 512, SharedExperts = 1, SharedExpertFfnSize = 512, SharedExpertGate = true,
+        }, spec.Moe);
+        // The same spec as config.json gives, but for the MTP layer the config does not declare.
+        var fromConfig = LlmSizer.Formats.HuggingFace.HuggingFaceConfigReader.ReadFile(
+            Path.Combine(AppContext.BaseDirectory, "Fixtures", "configs", "Qwen__Qwen3-Next-80B-A3B-Instruct.json")).Spec;
+        Assert.Equal(ParameterCounter.Count(fromConfig).Components, ParameterCounter.Count(spec).Components);
+    }
+
+    [Fact]
+    public void Qwen3_next_reads_its_recurrent_layers_from_the_per_layer_flags_when_the_file_has_them()
+    {
+        var writer = GgufModels.Writer(GgufModels.Qwen3Next80B with { Layers = 4, Experts = 4, ExpertsUsed = 2 })
+            .Add("qwen3next.attention.recurrent_layers", GgufWriter.Value.Array(GgufValueType.Bool,
+                [GgufWriter.Value.Bool(true), GgufWriter.Value.Bool(true), GgufWriter.Value.Bool(true), GgufWriter.Value.Bool(false)]));
+        Assert.Equal("MMM*", Open(writer).Spec!.Recurrent!.LayerPattern);
+    }
 }
