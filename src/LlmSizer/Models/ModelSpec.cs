@@ -73,6 +73,13 @@ public sealed record ModelSpec
     /// <summary>OPT-350m style: embeddings live in a smaller space and are projected in and out of the hidden size.</summary>
     public int? EmbeddingProjectionSize { get; init; }
 
+    /// <summary>
+    /// Dimensions of each head that rotary embeddings turn, when fewer than the head size (Qwen3-Next's
+    /// <c>partial_rotary_factor</c> 0.25 × head_dim 256 = 64). Null: the whole head. Stores no parameters; engines size their
+    /// rotary tables by it.
+    /// </summary>
+    public int? RotaryDimensions { get; init; }
+
     /// <summary>Longest context the model was built for, in tokens.</summary>
     public int MaxContextTokens { get; init; }
 

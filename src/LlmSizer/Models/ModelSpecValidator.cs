@@ -41,6 +41,8 @@ public static class ModelSpecValidator
             throw new ModelSpecException("num_attention_heads",
                 $"expected a divisor of hidden_size ({spec.HiddenSize}) since no head_dim is given, found {spec.AttentionHeads}");
         Range("norms per layer", spec.NormsPerLayer, 0, 8);
+        if (spec.RotaryDimensions is { } rotary)
+            Range("rotary dimensions (partial_rotary_factor × head_dim)", rotary, 1, spec.EffectiveHeadDim);
         Range("max_position_embeddings", spec.MaxContextTokens, 0, int.MaxValue);
         Range("learned positions", spec.LearnedPositions, 0, 100_000_000);
         if (spec.EmbeddingProjectionSize is { } proj)

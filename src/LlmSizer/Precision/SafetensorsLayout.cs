@@ -50,7 +50,8 @@ internal static class SafetensorsLayout
         string name = t.Name;
         bool gpt2 = arch == "gpt2", falcon = arch == "falcon", gptOss = arch == "gpt-oss";
         string suffix = name.EndsWith(".bias", StringComparison.Ordinal) ? "bias" : "weight";
-        string stem = name[..name.LastIndexOf('.')];
+        // llama.cpp names a few parameters without a suffix (Gated DeltaNet's blk.N.ssm_a).
+        string stem = name.EndsWith(".weight", StringComparison.Ordinal) || suffix == "bias" ? name[..name.LastIndexOf('.')] : name;
 
         if (stem == "output" && gpt2)
             return null; // GPT-2's checkpoint ties lm_head to wte and does not store it.
@@ -82,7 +83,7 @@ internal static class SafetensorsLayout
         {
             string local = stem[(stem.IndexOf('.', 4) + 1)..];
             string prefix = gpt2 || falcon ? $"transformer.h.{t.Layer}." : $"model.layers.{t.Layer}.";
-            string shared = arch == "qwen2moe" ? "mlp.shared_expert" : "mlp.shared_experts";
+            string shared = arch is "qwen2moe" or "qwen3next" ? "mlp.shared_expert" : "mlp.shared_experts";
             module = prefix + local switch
             {
                 "attn_norm" => gpt2 ? "ln_1" : falcon && spec.NormsPerLayer == 2 ? "ln_attn" : "input_layernorm",

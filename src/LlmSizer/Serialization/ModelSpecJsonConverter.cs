@@ -32,7 +32,7 @@ public sealed class ModelSpecJsonConverter : JsonConverter<ModelSpec>
             "architecture", "vocabSize", "hiddenSize", "layers", "attentionHeads", "keyValueHeads", "keyValueHeadsPerLayer", "headDim", "ffnSize", "mlp",
             "activation", "biases", "norm", "normsPerLayer", "qkNorm", "finalNorm", "embeddingNorm", "parallelBlocks",
             "tiedEmbeddings", "positions", "learnedPositions", "embeddingProjectionSize", "maxContextTokens", "moe", "mla",
-            "slidingWindow", "attentionSinks", "multiTokenPredictionLayers", "multiTokenPredictionSharesHead", "attentionOutputGate",
+            "slidingWindow", "attentionSinks", "multiTokenPredictionLayers", "multiTokenPredictionSharesHead", "attentionOutputGate", "rotaryDimensions",
             "recurrent"]);
         var biases = f.Object("biases");
         var moe = f.Object("moe");
@@ -74,6 +74,7 @@ public sealed class ModelSpecJsonConverter : JsonConverter<ModelSpec>
             MultiTokenPredictionLayers = f.Int("multiTokenPredictionLayers", 0, 0),
             MultiTokenPredictionSharesHead = f.Bool("multiTokenPredictionSharesHead", false),
             AttentionOutputGate = f.Bool("attentionOutputGate", false),
+            RotaryDimensions = f.OptionalInt("rotaryDimensions"),
             Recurrent = recurrent is null ? null : Recurrent(recurrent),
             Moe = moe is null ? null : new MoeSpec
             {
@@ -189,6 +190,8 @@ public sealed class ModelSpecJsonConverter : JsonConverter<ModelSpec>
             w.WriteBoolean("multiTokenPredictionSharesHead", true);
         if (s.AttentionOutputGate)
             w.WriteBoolean("attentionOutputGate", true);
+        if (s.RotaryDimensions is { } rotary)
+            w.WriteNumber("rotaryDimensions", rotary);
         if (s.Recurrent is { } r)
         {
             w.WriteStartObject("recurrent");

@@ -125,6 +125,9 @@ internal static class GgufSpecMapping
                 {
                     Recurrent = GatedDeltaNet(layers),
                     AttentionOutputGate = true,
+                    // The converter writes the rotary width (partial_rotary_factor × head_dim) as rope.dimension_count.
+                    RotaryDimensions = Int(K("rope.dimension_count"), "rotary dimensions (partial_rotary_factor × head_dim)", 1, ModelSpecValidator.MaxHidden, required: false)
+                        is { } rope && rope < (keyLength ?? hidden / heads) ? rope : null,
                     MultiTokenPredictionLayers = nextn,
                     MultiTokenPredictionSharesHead = true,
                 };

@@ -325,9 +325,14 @@ public static class HuggingFaceConfigReader
         var moe = QwenMoe(c, "qwen3_next", notes, shared: true, qkNorm: true, qkvBias: c.Bool("attention_bias", false));
         if (!c.Has("mtp_num_hidden_layers"))
             notes.Add("the released Qwen3-Next checkpoints hold one multi-token-prediction layer (mtp.*) that config.json does not declare; it is counted apart from the model");
+        int headDim = c.Int("head_dim", 256);
+        double partial = c.Element.TryGetProperty("partial_rotary_factor", out var factor) && factor.ValueKind == JsonValueKind.Number ? factor.GetDouble() : 0.25;
+        if (!(partial > 0 && partial <= 1))
+            throw new ModelSpecException(c.Name("partial_rotary_factor"), $"expected a number in (0, 1], found {partial}");
         return moe with
         {
-            HeadDim = c.Int("head_dim", 256),
+            HeadDim = headDim,
+            RotaryDimensions = partial < 1 ? (int)(headDim * partial) : null,
             AttentionOutputGate = true,
             MultiTokenPredictionLayers = c.Int("mtp_num_hidden_layers", 1, 0),
             MultiTokenPredictionSharesHead = true,

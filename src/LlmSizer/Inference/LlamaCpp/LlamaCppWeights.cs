@@ -54,6 +54,14 @@ internal static class LlamaCppWeights
         {
             long start = Align(offset, FileAlignment);
             offset = start + t.Bytes;
+            // Blocks past the model's layers are multi-token-prediction layers (Qwen3-Next's nextn block): llama.cpp creates
+            // them with TENSOR_SKIP unless a draft context asks for them, so they take no memory.
+            if (IsExtraBlock(t.Name, layers))
+            {
+                if (notes.Count == 0 || !notes[^1].StartsWith("multi-token-prediction", StringComparison.Ordinal))
+                    notes.Add("multi-token-prediction tensors (blocks past the last layer) are not loaded: llama.cpp skips them unless speculative decoding uses them");
+                continue;
+            }
             var layer = LayerOf(t.Name, layers);
             if (t.Name == "token_embd.weight")
                 tokenEmbedding = t;
@@ -129,6 +137,14 @@ internal static class LlamaCppWeights
             buffers.Add(new Buffer("GPU", "GPU", gpu, gpuCount,
                 $"Σ bytes of {gpuCount} offloaded tensors, quantized rows padded to {GpuRowPadding} values, each aligned to {GpuAlignment}"));
         return buffers;
+    }
+
+    private static bool IsExtraBlock(string name, int layers)
+    {
+        if (!name.StartsWith("blk.", StringComparison.Ordinal))
+            return false;
+        int dot = name.IndexOf('.', 4);
+        return dot > 4 && int.TryParse(name.AsSpan(4, dot - 4), out int block) && block >= layers;
     }
 
     /// <summary>Which llama.cpp layer a tensor belongs to (llm_tensor_info: input, output or a repeating block).</summary>

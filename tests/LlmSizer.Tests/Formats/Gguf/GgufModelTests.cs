@@ -127,6 +127,7 @@ public class GgufModelTests
         Assert.Contains("deepseek2", GgufModel.SupportedArchitectures);
         Assert.Contains("cohere2", GgufModel.SupportedArchitectures);
         Assert.Contains("llama4", GgufModel.SupportedArchitectures);
-        Assert.Equal(14, GgufModel.SupportedArchitectures.Count);
+        Assert.Contains("qwen3next", GgufModel.SupportedArchitectures);
+        Assert.Equal(15, GgufModel.SupportedArchitectures.Count);
     }
 }

@@ -333,4 +333,47 @@ public class VllmProfileTests
         Assert.Equal(50_304L * 768 * 4, VllmWeights.BytesPerRank(wte, gpt2, 1));
         Assert.Equal(50_304L / 2 * 768 * 4, VllmWeights.BytesPerRank(wte, gpt2, 2));
     }
+
+    /// <summary>
+    /// vLLM v0.10.2 serving Qwen/Qwen3-Next-80B-A3B-Instruct in BF16 at TP 2 on two H200s, defaults otherwise (a public startup
+    /// log on GitHub): "Setting attention block size to 544 tokens to ensure that attention page size is &gt;= mamba page size",
+    /// "Padding mamba page size by 1.49%", "Model loading took 74.2812 GiB", "Available KV cache memory: 44.59 GiB",
+    /// "GPU KV cache size: 973,760 tokens", "Maximum concurrency for 262,144 tokens per request: 14.77x".
+    /// </summary>
+    [Fact]
+    public void Qwen3_next_at_tensor_parallel_2_reproduces_vllms_hybrid_block_padding_capacity_and_concurrency()
+    {
+        var spec = Spec("qwen3-next-80b-a3b");
+        var layout = VllmKvCache.Layout(spec, tensorParallel: 2, elementBytes: 2, blockSize: 16, stateElementBytes: 2);
+
+        // Per rank: one KV head of 256 → 1,024 B per token and attention layer; a Gated DeltaNet state of conv 3 × 8,192 / 2
+        // and 16 value heads × 128 × 128, in BF16: 548,864 B. 16 × ⌈548,864 / (16 × 1,024)⌉ = 544 tokens, page 557,056 B.
+        Assert.Equal(548_864, layout.StateBytes);
+        Assert.Equal(544, layout.BlockSize);
+        Assert.Equal(557_056, layout.PageBytes);
+        Assert.Equal("1.49", (100.0 * (layout.PageBytes - layout.StateBytes) / layout.StateBytes).ToString("F2", System.Globalization.CultureInfo.InvariantCulture));
+        // 12 attention and 36 recurrent layers: groups of 12, one attention group and three recurrent ones.
+        Assert.Equal((12, 1, 3), (layout.GroupSize, layout.FullGroups, layout.RecurrentGroups));
+
+        long available = (long)Math.Round(44.59 * GiB);
+        long blocks = VllmKvCache.Blocks(layout, available);
+        Assert.Equal(973_760, VllmKvCache.Tokens(layout, blocks));
+        // A request of 262,144 tokens: ⌈262,144 / 544⌉ = 482 attention blocks plus one state block per recurrent group.
+        Assert.Equal(485, VllmKvCache.BlocksPerRequest(layout, 262_144, 8192));
+        Assert.Equal("14.77", VllmKvCache.MaxConcurrency(layout, blocks, 262_144, 8192).ToString("F2", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void Qwen3_next_model_loading_at_tensor_parallel_2_matches_vllms_74_2812_GiB()
+    {
+        var spec = Spec("qwen3-next-80b-a3b");
+        var estimate = VllmProfile.Estimate(spec, LlmSizer.Precision.WeightsPrediction.Predict(spec, "bf16"), Options(context: 262_144, tp: 2));
+
+        // Each rank: half of the 79,674,391,296 parameters in BF16, the routers (48 × 512 × 2,048) and norms whole, and the rotary
+        // table of 262,144 positions × 64 rotary dimensions (partial_rotary_factor 0.25 of head_dim 256) × 2 B; the MTP layer is not
+        // loaded. That is 79,758,585,088 B = 74.2815 GiB, 0.3 MB above the 74.2812 GiB vLLM logs (a residual this model does not explain).
+        Assert.Equal(33_554_432, estimate.Items.Single(i => i.Name == "rotary cos/sin cache").Bytes);
+        Assert.Equal(79_758_585_088, estimate.WeightsBytes);
+        Assert.True(Math.Abs(estimate.WeightsBytes / (double)GiB - 74.2812) < 0.0005);
+    }
 }
