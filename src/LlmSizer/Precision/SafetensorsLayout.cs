@@ -83,7 +83,8 @@ internal static class SafetensorsLayout
         {
             string local = stem[(stem.IndexOf('.', 4) + 1)..];
             string prefix = gpt2 || falcon ? $"transformer.h.{t.Layer}." : $"model.layers.{t.Layer}.";
-            string shared = arch is "qwen2moe" or "qwen3next" ? "mlp.shared_expert" : "mlp.shared_experts";
+            string shared = arch is "qwen2moe" or "qwen3next" ? "mlp.shared_expert" : arch == "granitehybrid" ? "shared_mlp" : "mlp.shared_experts";
+            bool mamba = spec.Recurrent?.Kind == RecurrentKind.Mamba2;
             module = prefix + local switch
             {
                 "attn_norm" => gpt2 ? "ln_1" : falcon && spec.NormsPerLayer == 2 ? "ln_attn" : "input_layernorm",
@@ -119,19 +120,20 @@ internal static class SafetensorsLayout
                 "ffn_up_shexp" => shared + ".up_proj",
                 "ffn_down_shexp" => shared + ".down_proj",
                 "ffn_gate_inp_shexp" => "mlp.shared_expert_gate",
-                // The rest of Gated DeltaNet.
+                // The rest of Gated DeltaNet, and Mamba-2 (Granite-4.0-H's mamba.*).
                 "attn_gate" => "linear_attn.in_proj_z",
-                "ssm_in" => "linear_attn.in_proj_qkvz",
+                "ssm_in" => mamba ? "mamba.in_proj" : "linear_attn.in_proj_qkvz",
                 "ssm_ba" => "linear_attn.in_proj_ba",
-                "ssm_conv1d" => "linear_attn.conv1d",
-                "ssm_dt" => "linear_attn.dt_bias",
-                "ssm_a" => "linear_attn.A_log",
-                "ssm_norm" => "linear_attn.norm",
-                "ssm_out" => "linear_attn.out_proj",
+                "ssm_conv1d" => mamba ? "mamba.conv1d" : "linear_attn.conv1d",
+                "ssm_dt" => mamba ? "mamba.dt_bias" : "linear_attn.dt_bias",
+                "ssm_a" => mamba ? "mamba.A_log" : "linear_attn.A_log",
+                "ssm_d" => "mamba.D",
+                "ssm_norm" => mamba ? "mamba.norm" : "linear_attn.norm",
+                "ssm_out" => mamba ? "mamba.out_proj" : "linear_attn.out_proj",
                 _ => local,
             };
-            parameterStyle = local is "attn_sinks" or "exp_probs_b" or "ssm_dt" or "ssm_a" || (gptOss && local.EndsWith("_exps", StringComparison.Ordinal));
-            if (local is "exp_probs_b" or "ssm_dt" or "ssm_a")
+            parameterStyle = local is "attn_sinks" or "exp_probs_b" or "ssm_dt" or "ssm_a" or "ssm_d" || (gptOss && local.EndsWith("_exps", StringComparison.Ordinal));
+            if (local is "exp_probs_b" or "ssm_dt" or "ssm_a" or "ssm_d")
                 suffix = "weight"; // a bare parameter: the name is the module itself
 
             if (local == "attn_k_b" && spec.Mla is { } mla)

@@ -69,8 +69,11 @@ internal sealed record GgufShape
     public int SsmInner { get; init; }
     /// <summary>full_attention_interval: every this-many-th layer attends (gated attention), the others are recurrent.</summary>
     public int FullAttentionInterval { get; init; } = 4;
+    /// <summary>The attention layers when they do not follow <see cref="FullAttentionInterval"/> (Granite-4.0-H's layer_types).</summary>
+    public int[]? AttentionLayers { get; init; }
 
-    public bool IsRecurrentLayer(int layer) => SsmConv > 0 && (layer + 1) % FullAttentionInterval != 0;
+    public bool IsRecurrentLayer(int layer) =>
+        SsmConv > 0 && (AttentionLayers is { } attention ? Array.IndexOf(attention, layer) < 0 : (layer + 1) % FullAttentionInterval != 0);
 }
 
 /// <summary>Real models' shapes, and the writer that lays them out as GGUF.</summary>
@@ -169,6 +172,14 @@ internal static class GgufModels
         BlockNorms = ["attn_norm", "post_attention_norm"], SsmConv = 4, SsmState = 128, SsmGroups = 16, SsmHeads = 32, SsmInner = 4096,
     };
 
+    /// <summary>ibm-granite/granite-4.0-h-tiny's config.json as llama.cpp's converter writes it (granitehybrid).</summary>
+    public static GgufShape GraniteHTiny => new()
+    {
+        Arch = "granitehybrid", Name = "granite-4.0-h-tiny", Vocab = 100_352, Hidden = 1536, Layers = 40, Heads = 12, KvHeads = 4,
+        Ffn = 512, Context = 131_072, Tied = true, Experts = 64, ExpertsUsed = 6, ExpertFfn = 512, SharedExpertFfn = 1024,
+        SsmConv = 4, SsmState = 128, SsmGroups = 1, SsmHeads = 48, SsmInner = 3072, AttentionLayers = [5, 15, 25, 35],
+    };
+
     public static GgufShape Gpt2 => new()
     {
         Arch = "gpt2", Name = "gpt2", Vocab = 50_257, Hidden = 768, Layers = 12, Heads = 12, KvHeads = 12, Ffn = 3072,
@@ -203,7 +214,10 @@ internal static class GgufModels
             .Add($"{a}.block_count", (uint)s.Layers)
             .Add($"{a}.feed_forward_length", (uint)s.Ffn)
             .Add($"{a}.attention.head_count", (uint)s.Heads);
-        if (s.KvHeads > 0)
+        if (s.KvHeads > 0 && a == "granitehybrid")
+            // Granite's loader marks a layer recurrent by a 0 in the per-layer KV head count.
+            w.Add($"{a}.attention.head_count_kv", GgufWriter.Value.U32s(Enumerable.Range(0, s.Layers).Select(i => s.IsRecurrentLayer(i) ? 0u : (uint)s.KvHeads)));
+        else if (s.KvHeads > 0)
             w.Add($"{a}.attention.head_count_kv", (uint)s.KvHeads);
         if (s.HeadDim is { } dim)
             w.Add($"{a}.attention.key_length", (uint)dim).Add($"{a}.attention.value_length", (uint)dim);
@@ -226,7 +240,9 @@ internal static class GgufModels
         {
             w.Add($"{a}.ssm.conv_kernel", (uint)s.SsmConv).Add($"{a}.ssm.state_size", (uint)s.SsmState)
                 .Add($"{a}.ssm.group_count", (uint)s.SsmGroups).Add($"{a}.ssm.time_step_rank", (uint)s.SsmHeads)
-                .Add($"{a}.ssm.inner_size", (uint)s.SsmInner).Add($"{a}.full_attention_interval", (uint)s.FullAttentionInterval);
+                .Add($"{a}.ssm.inner_size", (uint)s.SsmInner);
+            if (a != "granitehybrid")
+                w.Add($"{a}.full_attention_interval", (uint)s.FullAttentionInterval);
             if (a is "qwen35" or "qwen35moe")
                 w.Add($"{a}.rope.dimension_sections", GgufWriter.Value.Array(GgufValueType.Int32, GgufWriter.Value.I32(11), GgufWriter.Value.I32(11), GgufWriter.Value.I32(10), GgufWriter.Value.I32(0)));
         }
@@ -297,6 +313,10 @@ internal static class GgufModels
                 w.Tensor($"{b}attn_kv_b.weight", type(s.KvLoraRank), s.KvLoraRank, (long)s.Heads * (s.NopeDim + s.VDim));
             w.Tensor($"{b}attn_output.weight", type((long)s.Heads * s.VDim), (long)s.Heads * s.VDim, h);
         }
+        else if (s.IsRecurrentLayer(i) && s.Arch == "granitehybrid")
+        {
+            Mamba2(w, s, b, type);
+        }
         else if (s.IsRecurrentLayer(i))
         {
             GatedDeltaNet(w, s, b, type);
@@ -310,7 +330,7 @@ internal static class GgufModels
         else
         {
             // Qwen3-Next's gated attention: the query projection also yields the output gate, twice as wide.
-            w.Tensor($"{b}attn_q.weight", type(h), h, s.SsmConv > 0 ? 2 * q : q)
+            w.Tensor($"{b}attn_q.weight", type(h), h, s.SsmConv > 0 && s.Arch != "granitehybrid" ? 2 * q : q)
                 .Tensor($"{b}attn_k.weight", type(h), h, kv)
                 .Tensor($"{b}attn_v.weight", type(h), h, kv);
             if (s.QkvBias)
@@ -354,6 +374,24 @@ internal static class GgufModels
             .Tensor($"{b}ssm_out.weight", type(inner), inner, h);
     }
 
+    /// <summary>
+    /// A Mamba-2 layer as llama.cpp's converter writes it for Granite-4.0-H (src/models/granite-hybrid.cpp): ssm_in to z, x, B, C
+    /// and dt; the conv1d over x, B and C (F32) with its bias; dt bias, A and D per head (A and D as [1, heads], no suffix); the
+    /// gated norm as [groups, inner / groups]; ssm_out.
+    /// </summary>
+    private static void Mamba2(GgufWriter w, GgufShape s, string b, Func<long, string> type)
+    {
+        long h = s.Hidden, inner = s.SsmInner, bc = 2L * s.SsmGroups * s.SsmState, heads = s.SsmHeads;
+        w.Tensor($"{b}ssm_in.weight", type(h), h, 2 * inner + bc + heads)
+            .Tensor($"{b}ssm_conv1d.weight", "F32", s.SsmConv, inner + bc)
+            .Tensor($"{b}ssm_conv1d.bias", "F32", inner + bc)
+            .Tensor($"{b}ssm_dt.bias", "F32", heads)
+            .Tensor($"{b}ssm_a", "F32", 1, heads)
+            .Tensor($"{b}ssm_d", "F32", 1, heads)
+            .Tensor($"{b}ssm_norm.weight", "F32", inner / s.SsmGroups, s.SsmGroups)
+            .Tensor($"{b}ssm_out.weight", type(inner), inner, h);
+    }
+
     private static void DenseMlp(GgufWriter w, GgufShape s, string b, Func<long, string> type)
     {
         long h = s.Hidden, f = s.Ffn;
@@ -393,7 +431,7 @@ internal static class GgufModels
             w.Tensor($"{b}ffn_gate_shexp.weight", type(h), h, shared)
                 .Tensor($"{b}ffn_up_shexp.weight", type(h), h, shared)
                 .Tensor($"{b}ffn_down_shexp.weight", type(shared), shared, h);
-            if (s.SharedExpertFfn > 0)
+            if (s.SharedExpertFfn > 0 && s.Arch != "granitehybrid") // Granite's shared MLP has no gate
                 w.Tensor($"{b}ffn_gate_inp_shexp.weight", "F32", h);
         }
     }

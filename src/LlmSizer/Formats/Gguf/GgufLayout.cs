@@ -90,6 +90,7 @@ public static class GgufLayout
         ["cohere2"] = "cohere2",
         ["llama4"] = "llama4", ["llama4_text"] = "llama4",
         ["qwen3_next"] = "qwen3next",
+        ["granitemoehybrid"] = "granitehybrid",
     };
 
     /// <summary>The <c>model_type</c>s this layout knows, in the spelling <see cref="ModelSpec.Architecture"/> uses.</summary>
@@ -219,9 +220,14 @@ public static class GgufLayout
         /// </summary>
         private void Recurrent(string p, int i, RecurrentSpec r)
         {
+            long inner = r.InnerSize, channels = r.ConvChannels(spec.HiddenSize), heads = r.Heads;
+            if (r.Kind == RecurrentKind.Mamba2)
+            {
+                Mamba2(p, i, r, inner, channels, heads);
+                return;
+            }
             if (r.Kind != RecurrentKind.GatedDeltaNet)
                 throw new UsageException($"architecture \"{spec.Architecture}\": llama.cpp's layout of {r.Kind} layers is not modelled");
-            long inner = r.InnerSize, channels = r.ConvChannels(spec.HiddenSize), heads = r.Heads;
             if (options.FusedGatedDeltaNetInput)
             {
                 Add(p + "ssm_in.weight", GgufTensorRole.Projection, i, channels + inner, h);
@@ -306,6 +312,28 @@ public static class GgufLayout
             }
             if (spec.AttentionSinks)
                 Add(p + "attn_sinks.weight", GgufTensorRole.Other, i, spec.AttentionHeads);
+        }
+
+        /// <summary>
+        /// A Mamba-2 layer (Granite-4.0-H, src/models/granite-hybrid.cpp): <c>ssm_in</c> to z, x, B, C and dt, the convolution over x,
+        /// B and C [channels, kernel] with its bias, <c>ssm_dt.bias</c>, <c>ssm_a</c> and <c>ssm_d</c> as [1, heads] (no suffix), the
+        /// gated norm as [groups, inner / groups], <c>ssm_out</c>.
+        /// </summary>
+        private void Mamba2(string p, int i, RecurrentSpec r, long inner, long channels, long heads)
+        {
+            Add(p + "ssm_in.weight", GgufTensorRole.Projection, i, 2 * inner + 2L * r.Groups * r.StateSize + heads, h);
+            if (r.ProjectionBias)
+                Add(p + "ssm_in.bias", GgufTensorRole.Bias, i, 2 * inner + 2L * r.Groups * r.StateSize + heads);
+            Add(p + "ssm_conv1d.weight", GgufTensorRole.Other, i, channels, r.ConvKernel);
+            if (r.ConvBias)
+                Add(p + "ssm_conv1d.bias", GgufTensorRole.Bias, i, channels);
+            Add(p + "ssm_dt.bias", GgufTensorRole.Bias, i, heads);
+            Add(p + "ssm_a", GgufTensorRole.Other, i, heads, 1);
+            Add(p + "ssm_d", GgufTensorRole.Other, i, heads, 1);
+            Add(p + "ssm_norm.weight", GgufTensorRole.Norm, i, r.Groups, inner / r.Groups);
+            Add(p + "ssm_out.weight", GgufTensorRole.Projection, i, h, inner);
+            if (r.ProjectionBias)
+                Add(p + "ssm_out.bias", GgufTensorRole.Bias, i, h);
         }
 
         /// <summary>

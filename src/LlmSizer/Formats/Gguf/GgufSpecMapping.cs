@@ -14,7 +14,7 @@ internal static class GgufSpecMapping
     /// <summary>The <c>general.architecture</c> values mapped to a spec, as llama.cpp spells them.</summary>
     public static IReadOnlyList<string> SupportedArchitectures { get; } =
         ["llama", "qwen2", "qwen2moe", "qwen3", "qwen3moe", "gemma2", "gemma3", "phi3", "deepseek2", "gpt-oss", "gpt2", "falcon",
-         "cohere2", "llama4", "qwen3next"];
+         "cohere2", "llama4", "qwen3next", "granitehybrid"];
 
     /// <summary>The spec, or null (with a note saying why) for an architecture this mapping does not know.</summary>
     public static ModelSpec? Map(GgufMetadata metadata, IReadOnlyDictionary<string, GgufTensor> tensors, List<string> notes)
@@ -120,6 +120,8 @@ internal static class GgufSpecMapping
                 spec = spec with { Moe = Moe(experts, layers, ffn) };
             if (arch == "deepseek2")
                 spec = spec with { Mla = Mla(), KeyValueHeads = null, KeyValueHeadsPerLayer = null, HeadDim = null };
+            if (arch == "granitehybrid")
+                spec = GraniteHybrid(spec, layers);
             if (arch == "qwen3next")
                 spec = spec with
                 {
@@ -252,6 +254,48 @@ internal static class GgufSpecMapping
         }
 
         /// <summary>
+        /// Granite-4.0-H (llama.cpp src/models/granite-hybrid.cpp): a layer is Mamba-2 when its entry of the per-layer
+        /// <c>attention.head_count_kv</c> is 0; the others attend with the nonzero count. <c>ssm.time_step_rank</c> is the number of
+        /// heads, <c>ssm.inner_size</c> their total width, <c>ssm.group_count</c> and <c>ssm.state_size</c> the B/C groups; the
+        /// convolution's bias and the projections' biases are whatever tensors the file holds. Granite-4.0-H uses no rotary
+        /// embedding (<c>rope.scaling.finetuned</c> false), which stores nothing.
+        /// </summary>
+        private ModelSpec GraniteHybrid(ModelSpec spec, int layers)
+        {
+            int heads = Int(K("ssm.time_step_rank"), ModelSpecValidator.SsmHeadsField, 1, ModelSpecValidator.MaxHeads)!.Value;
+            long inner = Long(K("ssm.inner_size"), ModelSpecValidator.SsmHeadDimField, 1, (long)ModelSpecValidator.MaxHidden * ModelSpecValidator.MaxHeads);
+            if (inner % heads != 0)
+                throw md.Error(K("ssm.inner_size"), $"expected a multiple of {K("ssm.time_step_rank")} ({heads}), found {inner}");
+            var perLayer = spec.KeyValueHeadsPerLayer;
+            string pattern = perLayer is null
+                ? new string('*', layers)
+                : new string(perLayer.Select(kv => kv == 0 ? 'M' : '*').ToArray());
+            keys[ModelSpecValidator.LayerPatternField] = K("attention.head_count_kv");
+            var attending = perLayer?.Where(kv => kv > 0).Distinct().ToList() ?? [];
+            if (attending.Count > 1)
+                notes.Add($"{K("attention.head_count_kv")} differs between attention layers; the spec uses {attending.Max()} for all of them");
+            bool rope = md.Find(K("rope.scaling.finetuned")) is not { } finetuned || finetuned.AsBool != false;
+            return spec with
+            {
+                KeyValueHeadsPerLayer = null,
+                KeyValueHeads = attending.Count > 0 ? attending.Max() : spec.KeyValueHeads,
+                Positions = rope ? PositionEncoding.Rotary : PositionEncoding.None,
+                Recurrent = !pattern.Contains('M') ? null : new RecurrentSpec
+                {
+                    Kind = RecurrentKind.Mamba2,
+                    LayerPattern = pattern,
+                    ConvKernel = Int(K("ssm.conv_kernel"), ModelSpecValidator.ConvKernelField, 1, 1024)!.Value,
+                    StateSize = Int(K("ssm.state_size"), ModelSpecValidator.SsmStateField, 1, ModelSpecValidator.MaxHidden)!.Value,
+                    Groups = Int(K("ssm.group_count"), ModelSpecValidator.SsmGroupsField, 1, ModelSpecValidator.MaxHeads)!.Value,
+                    Heads = heads,
+                    HeadDim = (int)(inner / heads),
+                    ConvBias = AnyBlock("ssm_conv1d.bias"),
+                    ProjectionBias = AnyBlock("ssm_in.bias") || AnyBlock("ssm_out.bias"),
+                },
+            };
+        }
+
+        /// <summary>
         /// Qwen3-Next's Gated DeltaNet layers (llama.cpp src/models/qwen3next.cpp <c>load_arch_hparams</c>): the converter stores the
         /// value heads as <c>ssm.time_step_rank</c>, their total width as <c>ssm.inner_size</c>, the key heads as <c>ssm.group_count</c>
         /// and the key head size as <c>ssm.state_size</c>. A layer is recurrent as <c>attention.recurrent_layers</c> says, else unless
@@ -370,6 +414,7 @@ internal static class GgufSpecMapping
             "gpt-oss" => "gpt_oss",
             "llama4" => "llama4_text",
             "qwen3next" => "qwen3_next",
+            "granitehybrid" => "granitemoehybrid",
             _ => arch,
         };
 

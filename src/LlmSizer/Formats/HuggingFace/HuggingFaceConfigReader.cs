@@ -16,7 +16,7 @@ public static class HuggingFaceConfigReader
     [
         "llama", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "gemma", "gemma2", "gemma3",
         "gemma3_text", "phi3", "gpt2", "gptj", "gpt_neox", "falcon", "opt", "bloom", "olmo", "olmo2",
-        "deepseek_v2", "deepseek_v3", "gpt_oss", "cohere2", "llama4", "llama4_text", "qwen3_next",
+        "deepseek_v2", "deepseek_v3", "gpt_oss", "cohere2", "llama4", "llama4_text", "qwen3_next", "granitemoehybrid",
     ];
 
     /// <summary>Largest config.json accepted; real ones are a few KB.</summary>
@@ -134,6 +134,7 @@ public static class HuggingFaceConfigReader
             "llama4_text" => Llama4Text(c, notes),
             "llama4" => Llama4(c, notes),
             "qwen3_next" => Qwen3Next(c, notes),
+            "granitemoehybrid" => GraniteMoeHybrid(c),
             _ => throw new ModelSpecException("model_type",
                 $"expected one of {string.Join(", ", SupportedModelTypes)}, found \"{type}\""),
         };
@@ -345,6 +346,69 @@ public static class HuggingFaceConfigReader
                 Groups = c.Int("linear_num_key_heads", 16),
                 Heads = c.Int("linear_num_value_heads", 32),
                 HeadDim = c.Int("linear_value_head_dim", 128),
+            },
+        };
+    }
+
+    /// <summary>
+    /// Granite 4.0 (<c>granitemoehybrid</c>), after GraniteMoeHybridConfig and its modelling code: Mamba-2 layers and attention
+    /// layers as <c>layer_types</c> lists them (all Mamba-2 without it), every layer followed by a mixture of
+    /// <c>num_local_experts</c> experts of <c>intermediate_size</c> (a bias-free router) plus an ungated shared MLP of
+    /// <c>shared_intermediate_size</c> — or, with no experts (Granite-4.0-H-Micro), that MLP alone. Mamba-2: <c>mamba_n_heads</c> heads
+    /// of <c>mamba_d_head</c> (default mamba_expand × hidden / heads), <c>mamba_n_groups</c> groups of <c>mamba_d_state</c>, a
+    /// convolution of <c>mamba_d_conv</c> with a bias (<c>mamba_conv_bias</c>, default true), projections without
+    /// (<c>mamba_proj_bias</c>, default false). Attention layers use no positional encoding when <c>position_embedding_type</c> is
+    /// "nope" (Granite-4.0-H), which stores nothing either way.
+    /// </summary>
+    private static ModelSpec GraniteMoeHybrid(JsonFields c)
+    {
+        int layers = c.Int("num_hidden_layers", 32);
+        int hidden = c.Int("hidden_size", 4096);
+        int heads = c.Int("num_attention_heads", 32);
+        int experts = c.Int("num_local_experts", 8, 0);
+        long shared = c.Long("shared_intermediate_size", 1024, 0);
+        int mambaHeads = c.Int("mamba_n_heads", 128);
+        int expand = c.Int("mamba_expand", 2);
+        int mambaHeadDim = c.Element.TryGetProperty("mamba_d_head", out var dHead) && dHead.ValueKind == JsonValueKind.Number
+            ? c.Int("mamba_d_head")
+            : expand * hidden / mambaHeads; // "auto"
+        bool attentionBias = c.Bool("attention_bias", false);
+        var pattern = c.StringArray("layer_types") is { Count: > 0 } ? HybridPattern(c, layers, "", 0) : new string('M', layers);
+        return new ModelSpec
+        {
+            Architecture = "granitemoehybrid",
+            VocabSize = c.Long("vocab_size", 32_000),
+            HiddenSize = hidden,
+            Layers = layers,
+            AttentionHeads = heads,
+            KeyValueHeads = c.OptionalInt("num_key_value_heads") ?? heads,
+            // With no experts, the shared MLP is the layer's only MLP.
+            FfnSize = experts > 0 ? c.Long("intermediate_size", 11_008) : shared,
+            Activation = c.String("hidden_act") ?? "silu",
+            Biases = new BiasSpec { Qkv = attentionBias, AttentionOutput = attentionBias },
+            TiedEmbeddings = c.Bool("tie_word_embeddings", false),
+            Positions = c.String("position_embedding_type") == "nope" ? PositionEncoding.None : PositionEncoding.Rotary,
+            MaxContextTokens = c.Int("max_position_embeddings", 2048, 0),
+            Moe = experts == 0 ? null : new MoeSpec
+            {
+                RoutedExperts = experts,
+                ExpertsPerToken = c.Int("num_experts_per_tok", 2),
+                ExpertFfnSize = c.Long("intermediate_size", 11_008),
+                SharedExperts = shared > 0 ? 1 : 0,
+                SharedExpertFfnSize = shared > 0 ? shared : null,
+            },
+            // Granite-4.0-Micro shares the model type with attention layers only: no recurrent layers to describe.
+            Recurrent = !pattern.Contains('M') ? null : new RecurrentSpec
+            {
+                Kind = RecurrentKind.Mamba2,
+                LayerPattern = pattern,
+                ConvKernel = c.Int("mamba_d_conv", 4),
+                StateSize = c.Int("mamba_d_state", 256),
+                Groups = c.Int("mamba_n_groups", 1),
+                Heads = mambaHeads,
+                HeadDim = mambaHeadDim,
+                ConvBias = c.Bool("mamba_conv_bias", true),
+                ProjectionBias = c.Bool("mamba_proj_bias", false),
             },
         };
     }

@@ -150,6 +150,20 @@ internal static class LlamaCppCompute
         long c = r.ConvChannels(spec.HiddenSize);
         long state = 4L * r.SsmStateValues * s;
         long convCache = 4L * (r.ConvKernel - 1) * c * s;
+        if (r.Kind == RecurrentKind.Mamba2)
+        {
+            // Mamba-2 (mamba-base.cpp build_mamba2_layer): the one input projection z|x|B|C|dt stays alive (z is a view of it
+            // until the gated norm) while the convolution's input and output exist, and then while the scan's input (the
+            // convolved x|B|C and its SiLU) and a copy of z or x are. The state is read only by the scan, in place.
+            long projection = 2 * r.InnerSize + 2L * r.Groups * r.StateSize + r.Heads;
+            long mamba = checked(inputs + 4 * t * (5 * h + projection + 2 * c) + convCache);
+            yield return new("recurrent convolution", mamba,
+                $"inputs {inputs:N0} + 4 × {t} tokens × (5 hidden {h} + input projection {projection} + conv input and output 2 × {c} channels) + cached columns 4 × {r.ConvKernel - 1} × {c} × {s}");
+            long scan = checked(inputs + 4 * t * (3 * h + projection + 2 * c + r.InnerSize) + state);
+            yield return new("recurrent scan", scan,
+                $"inputs {inputs:N0} + 4 × {t} tokens × (3 hidden {h} + input projection {projection} + convolved x|B|C and the space it leaves 2 × {c} + scan output {r.InnerSize}) + final state {state:N0}");
+            yield break;
+        }
         long conv = checked(inputs + 4 * t * (3 * h + 3 * c) + convCache + state);
         yield return new("recurrent convolution", conv,
             $"inputs {inputs:N0} + 4 × {t} tokens × (3 hidden {h} + projection, conv input and conv output 3 × {c} channels) + cached columns 4 × {r.ConvKernel - 1} × {c} × {s} + state {state:N0}");

@@ -196,8 +196,8 @@ public static class VllmKvCache
         int recurrentLayers = r.Count(LayerMixer.Recurrent), attentionLayers = spec.AttentionLayerCount;
         if (attentionLayers == 0)
             throw new UsageException("vLLM: a model without attention layers (pure Mamba) is not modelled");
-        if (r.Kind != RecurrentKind.ShortConv && (r.Heads % tp != 0 || r.ConvChannels(spec.HiddenSize) % tp != 0))
-            throw new UsageException($"vLLM splits the {r.Heads} recurrent heads and {r.ConvChannels(spec.HiddenSize)} convolution channels across ranks; tensor parallel size {tp} does not divide them");
+        if (r.Kind != RecurrentKind.ShortConv && (r.Heads % tp != 0 || ConvChannelsForRanks(spec, r, tp) % tp != 0))
+            throw new UsageException($"vLLM splits the {r.Heads} recurrent heads and {ConvChannelsForRanks(spec, r, tp)} convolution channels across ranks; tensor parallel size {tp} does not divide them");
         long state = StateBytesPerRank(spec, r, tp, stateElementBytes);
         long perToken = BytesPerTokenPerLayer(spec, tp, elementBytes);
         long attentionBlock = 16 * CeilDiv(state, 16 * perToken);
@@ -215,9 +215,20 @@ public static class VllmKvCache
     /// <summary>Bytes of one recurrent layer's state for one request on one rank (conv state plus state matrix), in the state dtype.</summary>
     public static long StateBytesPerRank(ModelSpec spec, RecurrentSpec r, int tp, int stateElementBytes)
     {
-        long conv = r.ConvStateValues(spec.HiddenSize) / tp;
+        long conv = (r.ConvKernel - 1) * ConvChannelsForRanks(spec, r, tp) / tp;
         long matrix = r.Kind == RecurrentKind.ShortConv ? 0 : (long)(r.Heads / tp) * r.HeadDim * r.StateSize;
         return (conv + matrix) * stateElementBytes;
+    }
+
+    /// <summary>
+    /// The convolution channels vLLM splits across <paramref name="tp"/> ranks: Mamba-2 replicates its B/C groups when the ranks do not
+    /// divide them (mamba_utils.py <c>extra_groups_for_head_shards</c>: groups + tp − groups), so each rank's heads find theirs.
+    /// </summary>
+    private static long ConvChannelsForRanks(ModelSpec spec, RecurrentSpec r, int tp)
+    {
+        if (r.Kind != RecurrentKind.Mamba2 || r.Groups % tp == 0)
+            return r.ConvChannels(spec.HiddenSize);
+        return r.InnerSize + 2L * (r.Groups + tp - r.Groups) * r.StateSize;
     }
 
     /// <summary>

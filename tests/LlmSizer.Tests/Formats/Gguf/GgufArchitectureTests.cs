@@ -33,6 +33,8 @@ public class GgufArchitectureTests
         { nameof(GgufModels.Falcon7B), 6_921_720_704 },
         // Qwen3-Next-80B-A3B without its MTP layer: the safetensors' 81,324,862,720 less the 1,650,471,424 of mtp.* (see the config tests).
         { nameof(GgufModels.Qwen3Next80B), 79_674_391_296 },
+        // ibm-granite/granite-4.0-h-tiny: safetensors metadata total 6,939,037,248.
+        { nameof(GgufModels.GraniteHTiny), 6_939_037_248 },
     };
 
     internal static GgufShape Shape(string name) =>
@@ -373,5 +375,22 @@ public class GgufArchitectureTests
             .Add("qwen3next.attention.recurrent_layers", GgufWriter.Value.Array(GgufValueType.Bool,
                 [GgufWriter.Value.Bool(true), GgufWriter.Value.Bool(true), GgufWriter.Value.Bool(true), GgufWriter.Value.Bool(false)]));
         Assert.Equal("MMM*", Open(writer).Spec!.Recurrent!.LayerPattern);
+    }
+
+    [Fact]
+    public void Granite_4_0_h_marks_its_mamba2_layers_by_a_zero_kv_head_count()
+    {
+        var spec = Open(GgufModels.Writer(GgufModels.GraniteHTiny)).Spec!;
+        Assert.Equal("granitemoehybrid", spec.Architecture);
+        Assert.Null(spec.KeyValueHeadsPerLayer);
+        Assert.Equal(4, spec.EffectiveKeyValueHeads);
+        Assert.Equal(new RecurrentSpec
+        {
+            Kind = RecurrentKind.Mamba2, LayerPattern = "MMMMM*MMMMMMMMM*MMMMMMMMM*MMMMMMMMM*MMMM", ConvKernel = 4,
+            StateSize = 128, Groups = 1, Heads = 48, HeadDim = 64, ConvBias = true,
+        }, spec.Recurrent);
+        var fromConfig = LlmSizer.Formats.HuggingFace.HuggingFaceConfigReader.ReadFile(
+            Path.Combine(AppContext.BaseDirectory, "Fixtures", "configs", "ibm-granite__granite-4.0-h-tiny.json")).Spec;
+        Assert.Equal(ParameterCounter.Count(fromConfig).Components, ParameterCounter.Count(spec).Components);
     }
 }

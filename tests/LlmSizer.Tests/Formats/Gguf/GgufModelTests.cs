@@ -128,6 +128,7 @@ public class GgufModelTests
         Assert.Contains("cohere2", GgufModel.SupportedArchitectures);
         Assert.Contains("llama4", GgufModel.SupportedArchitectures);
         Assert.Contains("qwen3next", GgufModel.SupportedArchitectures);
-        Assert.Equal(15, GgufModel.SupportedArchitectures.Count);
+        Assert.Contains("granitehybrid", GgufModel.SupportedArchitectures);
+        Assert.Equal(16, GgufModel.SupportedArchitectures.Count);
     }
 }

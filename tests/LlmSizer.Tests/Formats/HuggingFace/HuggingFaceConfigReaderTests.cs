@@ -349,6 +349,42 @@ public class HuggingFaceConfigReaderTests
     }
 
     [Fact]
+    public void Granite_4_0_h_tiny_config_counts_6_939_037_248_parameters()
+    {
+        // ibm-granite/granite-4.0-h-tiny(-base): safetensors metadata total 6,939,037,248 (model card: "7B", 1B active). The fixture
+        // holds the published config.json's fields LlmSizer reads, as transcribed in public sources; the rest take GraniteMoeHybridConfig's
+        // defaults (mamba_conv_bias true, mamba_proj_bias false, no attention bias). 36 Mamba-2 layers of 14,642,576, 4 attention layers
+        // of 6,291,456, 40 MoE blocks (64 experts of 512, a shared MLP of 1,024, router) and two norms each, the tied embedding.
+        var count = Count("ibm-granite__granite-4.0-h-tiny");
+        Assert.Equal(6_939_037_248, count.Total);
+        AssertRoundsTo("7B", count.Total);
+        AssertRoundsTo("1B", count.Active - count.Breakdown.Embedding);
+    }
+
+    [Fact]
+    public void Granite_4_0_h_reads_its_layer_types_into_36_mamba2_layers_with_a_moe_block_each()
+    {
+        var spec = Read("ibm-granite__granite-4.0-h-tiny").Spec;
+        var r = spec.Recurrent!;
+        Assert.Equal(RecurrentKind.Mamba2, r.Kind);
+        Assert.Equal("MMMMM*MMMMMMMMM*MMMMMMMMM*MMMMMMMMM*MMMM", r.LayerPattern);
+        Assert.Equal((4, 128, 1, 48, 64, true, false), (r.ConvKernel, r.StateSize, r.Groups, r.Heads, r.HeadDim, r.ConvBias, r.ProjectionBias));
+        Assert.Equal(new MoeSpec { RoutedExperts = 64, ExpertsPerToken = 6, ExpertFfnSize = 512, SharedExperts = 1, SharedExpertFfnSize = 1024 }, spec.Moe);
+        Assert.True(spec.TiedEmbeddings);
+        // Per Mamba-2 layer and sequence: conv 3 × (3,072 + 2 × 128) values and state 48 heads × 64 × 128.
+        Assert.Equal(9_984, r.ConvStateValues(spec.HiddenSize));
+        Assert.Equal(393_216, r.SsmStateValues);
+        // Without experts (Granite-4.0-H-Micro) the shared MLP is each layer's dense MLP; with attention layers only
+        // (Granite-4.0-Micro) there is nothing recurrent.
+        var dense = ReadEdited("ibm-granite__granite-4.0-h-tiny", c => { c["num_local_experts"] = 0; c["shared_intermediate_size"] = 8192; }).Spec;
+        Assert.Null(dense.Moe);
+        Assert.Equal(8192, dense.FfnSize);
+        var attentionOnly = ReadEdited("ibm-granite__granite-4.0-h-tiny", c =>
+            c["layer_types"] = new JsonArray(Enumerable.Range(0, 40).Select(_ => (JsonNode)"attention").ToArray())).Spec;
+        Assert.Null(attentionOnly.Recurrent);
+    }
+
+    [Fact]
     public void Gpt_oss_20b_config_counts_20_91b_total_and_3_61b_active_parameters()
     {
         var count = Count("openai__gpt-oss-20b");

@@ -120,4 +120,26 @@ internal static class LlamaCppTestModels
     };
 
     private static readonly string[] QwenNextNorms = ["attn_norm", "post_attention_norm"];
+
+    /// <summary>
+    /// Granite-4.0-H layout at Granite-4.0-H-Tiny's proportions: three Mamba-2 layers then one attention layer (marked by the
+    /// per-layer KV head count), inner = 2 × hidden in heads of 64, one B/C group, every layer a MoE with an ungated shared MLP,
+    /// tied embeddings.
+    /// </summary>
+    public static GgufShape GraniteHybrid => new()
+    {
+        Arch = "granitehybrid", Name = "granitehybrid", Vocab = 32_000, Hidden = 256, Layers = 4, Heads = 4, KvHeads = 2, Ffn = 128,
+        Context = 32_768, Tied = true, Experts = 8, ExpertsUsed = 2, ExpertFfn = 128, SharedExpertFfn = 128,
+        SsmConv = 4, SsmState = 32, SsmGroups = 1, SsmHeads = 8, SsmInner = 512,
+    };
+
+    /// <summary>
+    /// Granite-4.0-H layout with a larger state, two groups, one small expert of 64 per token and a small vocabulary: a Mamba-2
+    /// layer sets the compute peak.
+    /// </summary>
+    public static GgufShape GraniteHybridWideState => GraniteHybrid with
+    {
+        Name = "granitehybrid-wide-state", Vocab = 2048, Experts = 64, ExpertsUsed = 1, Ffn = 64, ExpertFfn = 64, SharedExpertFfn = 64,
+        SsmState = 128, SsmGroups = 2, SsmHeads = 16,
+    };
 }
