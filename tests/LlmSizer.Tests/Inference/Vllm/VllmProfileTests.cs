@@ -376,4 +376,35 @@ public class VllmProfileTests
         Assert.Equal(79_758_585_088, estimate.WeightsBytes);
         Assert.True(Math.Abs(estimate.WeightsBytes / (double)GiB - 74.2812) < 0.0005);
     }
+
+    /// <summary>
+    /// vLLM startup logs (public, on GitHub) of ibm-granite/granite-4.0-h-1b (v0.1x, 04-06) and granite-4.0-h-350m (v0.11.1rc2,
+    /// 11-28), BF16, one GPU: "Setting attention block size to 400 tokens", "Padding mamba page size by 1.59%" and "… by 1.39%".
+    /// The configs: H-1B as published (its fields transcribed in public test code); H-350M from a public Granite 4.0 Nano guide
+    /// (hidden 768, 32 layers of which 4 attend, 12 heads on 4 KV heads) with Mamba-2 of 48 heads × 32 (d_inner = 2 × 768) and
+    /// one group of d_state 128 — with more groups the block and padding would differ from the log (8 groups: 416 tokens).
+    /// </summary>
+    [Theory]
+    [InlineData(1536, 40, 4096, 48, 64, 806_400, "1.59")]
+    [InlineData(768, 32, 2048, 48, 32, 403_968, "1.39")]
+    public void Granite_4_0_h_mamba2_state_pages_match_vllms_block_and_padding(int hidden, int layers, int ffn, int heads, int headDim, long state, string padding)
+    {
+        string types = string.Join(", ", Enumerable.Range(0, layers).Select(i => i is 5 or 15 or 25 or 35 ? "\"attention\"" : "\"mamba\""));
+        if (layers == 32)
+            types = string.Join(", ", Enumerable.Range(0, layers).Select(i => i is 5 or 13 or 21 or 29 ? "\"attention\"" : "\"mamba\""));
+        string json = $$"""
+            {"model_type": "granitemoehybrid", "hidden_size": {{hidden}}, "num_hidden_layers": {{layers}}, "num_attention_heads": 12,
+             "num_key_value_heads": 4, "intermediate_size": {{ffn}}, "shared_intermediate_size": {{ffn}}, "num_local_experts": 0,
+             "num_experts_per_tok": 0, "vocab_size": 100352, "tie_word_embeddings": true, "mamba_d_state": 128, "mamba_n_groups": 1,
+             "mamba_n_heads": {{heads}}, "mamba_d_head": {{headDim}}, "mamba_expand": 2, "mamba_d_conv": 4, "max_position_embeddings": 131072,
+             "layer_types": [{{types}}]}
+            """;
+        var spec = LlmSizer.Formats.HuggingFace.HuggingFaceConfigReader.Parse(System.Text.Encoding.UTF8.GetBytes(json), "config.json").Spec;
+        var layout = VllmKvCache.Layout(spec, tensorParallel: 1, elementBytes: 2, blockSize: 16, stateElementBytes: 2);
+
+        // conv (4 − 1) × (inner + 2 × 128) and state heads × head_dim × 128, in BF16; 4 KV heads × head_dim × 2 × 2 B per token.
+        Assert.Equal(state, layout.StateBytes);
+        Assert.Equal(400, layout.BlockSize);
+        Assert.Equal(padding, (100.0 * (layout.PageBytes - layout.StateBytes) / layout.StateBytes).ToString("F2", System.Globalization.CultureInfo.InvariantCulture));
+    }
 }
