@@ -71,7 +71,7 @@ internal static class SafetensorsLayout
             {
                 "token_embd" => gpt2 ? "transformer.wte" : falcon ? "transformer.word_embeddings" : "model.embed_tokens",
                 "position_embd" => "transformer.wpe",
-                "token_embd_norm" => "model.embed_layernorm",
+                "token_embd_norm" => arch == "lfm2" ? "model.embedding_norm" : "model.embed_layernorm",
                 "output_norm" => gpt2 || falcon ? "transformer.ln_f" : "model.norm",
                 "output" => "lm_head",
                 "project_in" => "model.project_in",
@@ -84,9 +84,21 @@ internal static class SafetensorsLayout
             string local = stem[(stem.IndexOf('.', 4) + 1)..];
             string prefix = gpt2 || falcon ? $"transformer.h.{t.Layer}." : $"model.layers.{t.Layer}.";
             string shared = arch is "qwen2moe" or "qwen3next" ? "mlp.shared_expert" : arch == "granitehybrid" ? "shared_mlp" : "mlp.shared_experts";
-            bool mamba = spec.Recurrent?.Kind == RecurrentKind.Mamba2;
+            bool mamba = spec.Recurrent?.Kind == RecurrentKind.Mamba2, lfm2 = arch == "lfm2";
             module = prefix + local switch
             {
+                // LFM2 (modeling_lfm2.py): operator_norm, conv.*, self_attn.out_proj / q_layernorm / k_layernorm, feed_forward.w1-w3.
+                "attn_norm" when lfm2 => "operator_norm",
+                "ffn_norm" when lfm2 => "ffn_norm",
+                "attn_output" when lfm2 => "self_attn.out_proj",
+                "attn_q_norm" when lfm2 => "self_attn.q_layernorm",
+                "attn_k_norm" when lfm2 => "self_attn.k_layernorm",
+                "ffn_gate" when lfm2 => "feed_forward.w1",
+                "ffn_up" when lfm2 => "feed_forward.w3",
+                "ffn_down" when lfm2 => "feed_forward.w2",
+                "shortconv.in_proj" => "conv.in_proj",
+                "shortconv.conv" => "conv.conv",
+                "shortconv.out_proj" => "conv.out_proj",
                 "attn_norm" => gpt2 ? "ln_1" : falcon && spec.NormsPerLayer == 2 ? "ln_attn" : "input_layernorm",
                 "attn_norm_2" => "ln_mlp",
                 "ffn_norm" => gpt2 ? "ln_2" : spec.NormsPerLayer == 4 ? "pre_feedforward_layernorm" : "post_attention_layernorm",
@@ -146,6 +158,10 @@ internal static class SafetensorsLayout
             {
                 // gate_up_proj: gate and up stacked along the rows, as gpt-oss stores them ([experts, 2 × ffn, hidden]; the bias [experts, 2 × ffn]).
                 shape = suffix == "bias" ? [t.Shape[0], 2 * t.Shape[1]] : [t.Shape[0], 2 * t.Shape[1], t.Shape[2]];
+            }
+            else if (local == "shortconv.conv" && suffix == "weight")
+            {
+                shape = [t.Shape[0], 1, t.Shape[1]]; // nn.Conv1d(hidden, hidden, kernel, groups=hidden): [hidden, 1, kernel]
             }
             else if (local == "ffn_gate_inp_shexp")
             {

@@ -50,6 +50,7 @@ public class GgufLayoutTests
         nameof(GgufModels.Qwen15MoeA27B), nameof(GgufModels.Qwen3_06B), nameof(GgufModels.Qwen3_30B_A3B), nameof(GgufModels.Gemma2_2B),
         nameof(GgufModels.Gemma3_1B), nameof(GgufModels.Phi3Mini128k), nameof(GgufModels.DeepSeekV3), nameof(GgufModels.GptOss20B),
         nameof(GgufModels.Gpt2), nameof(GgufModels.Falcon7B), nameof(GgufModels.Qwen3Next80B), nameof(GgufModels.GraniteHTiny),
+        nameof(GgufModels.Lfm2_12B),
     };
 
     [Theory]

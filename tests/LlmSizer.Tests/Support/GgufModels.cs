@@ -57,7 +57,7 @@ internal sealed record GgufShape
     /// <summary>Files converted after llama.cpp's MLA rework: kv_b split into k_b and v_b, and the *_mla length keys.</summary>
     public bool MlaV2Layout { get; init; }
     // Hybrid recurrent layers (llama.cpp's ssm.* keys): Gated DeltaNet for qwen3next, qwen35, qwen35moe.
-    /// <summary>ssm.conv_kernel; 0 for a model without recurrent layers.</summary>
+    /// <summary>ssm.conv_kernel (lfm2: shortconv.l_cache); 0 for a model without recurrent layers.</summary>
     public int SsmConv { get; init; }
     /// <summary>ssm.state_size: Gated DeltaNet's key head size.</summary>
     public int SsmState { get; init; }
@@ -180,6 +180,13 @@ internal static class GgufModels
         SsmConv = 4, SsmState = 128, SsmGroups = 1, SsmHeads = 48, SsmInner = 3072, AttentionLayers = [5, 15, 25, 35],
     };
 
+    /// <summary>LiquidAI/LFM2-1.2B's config.json as llama.cpp's converter writes it (lfm2: feed_forward_length auto-adjusted to 8,192).</summary>
+    public static GgufShape Lfm2_12B => new()
+    {
+        Arch = "lfm2", Name = "LFM2-1.2B", Vocab = 65_536, Hidden = 2048, Layers = 16, Heads = 32, KvHeads = 8, Ffn = 8192,
+        Context = 128_000, Tied = true, QkNorm = true, SsmConv = 3, AttentionLayers = [2, 5, 8, 10, 12, 14],
+    };
+
     public static GgufShape Gpt2 => new()
     {
         Arch = "gpt2", Name = "gpt2", Vocab = 50_257, Hidden = 768, Layers = 12, Heads = 12, KvHeads = 12, Ffn = 3072,
@@ -214,7 +221,7 @@ internal static class GgufModels
             .Add($"{a}.block_count", (uint)s.Layers)
             .Add($"{a}.feed_forward_length", (uint)s.Ffn)
             .Add($"{a}.attention.head_count", (uint)s.Heads);
-        if (s.KvHeads > 0 && a == "granitehybrid")
+        if (s.KvHeads > 0 && a is "granitehybrid" or "lfm2")
             // Granite's loader marks a layer recurrent by a 0 in the per-layer KV head count.
             w.Add($"{a}.attention.head_count_kv", GgufWriter.Value.U32s(Enumerable.Range(0, s.Layers).Select(i => s.IsRecurrentLayer(i) ? 0u : (uint)s.KvHeads)));
         else if (s.KvHeads > 0)
@@ -236,7 +243,11 @@ internal static class GgufModels
             if (s.LeadingDense > 0)
                 w.Add($"{a}.leading_dense_block_count", (uint)s.LeadingDense);
         }
-        if (s.SsmConv > 0)
+        if (s.SsmConv > 0 && a == "lfm2")
+        {
+            w.Add($"{a}.vocab_size", (uint)s.Vocab).Add($"{a}.shortconv.l_cache", (uint)s.SsmConv);
+        }
+        else if (s.SsmConv > 0)
         {
             w.Add($"{a}.ssm.conv_kernel", (uint)s.SsmConv).Add($"{a}.ssm.state_size", (uint)s.SsmState)
                 .Add($"{a}.ssm.group_count", (uint)s.SsmGroups).Add($"{a}.ssm.time_step_rank", (uint)s.SsmHeads)
@@ -276,7 +287,8 @@ internal static class GgufModels
             w.Tensor("rope_factors_long.weight", "F32", hd / 2).Tensor("rope_factors_short.weight", "F32", hd / 2);
         for (int i = 0; i < s.Layers; i++)
             Block(w, s, i, hd, type);
-        w.Tensor("output_norm.weight", "F32", s.Hidden);
+        // LFM2's final norm keeps llama.cpp's name for it, token_embd_norm (LLM_TENSOR_OUTPUT_NORM_LFM2).
+        w.Tensor(a == "lfm2" ? "token_embd_norm.weight" : "output_norm.weight", "F32", s.Hidden);
         if (s.LayerNorm)
             w.Tensor("output_norm.bias", "F32", s.Hidden);
         if (!s.Tied)
@@ -317,6 +329,13 @@ internal static class GgufModels
         {
             Mamba2(w, s, b, type);
         }
+        else if (s.IsRecurrentLayer(i) && s.Arch == "lfm2")
+        {
+            // LFM2's short convolution (src/models/lfm2.cpp): in_proj to B, C and x, the depthwise kernel (F32), out_proj.
+            w.Tensor($"{b}shortconv.conv.weight", "F32", s.SsmConv, h)
+                .Tensor($"{b}shortconv.in_proj.weight", type(h), h, 3 * h)
+                .Tensor($"{b}shortconv.out_proj.weight", type(h), h, h);
+        }
         else if (s.IsRecurrentLayer(i))
         {
             GatedDeltaNet(w, s, b, type);
@@ -330,7 +349,7 @@ internal static class GgufModels
         else
         {
             // Qwen3-Next's gated attention: the query projection also yields the output gate, twice as wide.
-            w.Tensor($"{b}attn_q.weight", type(h), h, s.SsmConv > 0 && s.Arch != "granitehybrid" ? 2 * q : q)
+            w.Tensor($"{b}attn_q.weight", type(h), h, s.SsmConv > 0 && s.Arch is "qwen3next" or "qwen35" or "qwen35moe" ? 2 * q : q)
                 .Tensor($"{b}attn_k.weight", type(h), h, kv)
                 .Tensor($"{b}attn_v.weight", type(h), h, kv);
             if (s.QkvBias)

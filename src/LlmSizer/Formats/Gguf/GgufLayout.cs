@@ -91,6 +91,7 @@ public static class GgufLayout
         ["llama4"] = "llama4", ["llama4_text"] = "llama4",
         ["qwen3_next"] = "qwen3next",
         ["granitemoehybrid"] = "granitehybrid",
+        ["lfm2"] = "lfm2",
     };
 
     /// <summary>The <c>model_type</c>s this layout knows, in the spelling <see cref="ModelSpec.Architecture"/> uses.</summary>
@@ -182,7 +183,7 @@ public static class GgufLayout
                 Block(i);
 
             if (spec.FinalNorm)
-                Norm("output_norm", -1, h);
+                Norm(arch == "lfm2" ? "token_embd_norm" : "output_norm", -1, h); // LFM2: llama.cpp's LLM_TENSOR_OUTPUT_NORM_LFM2
             // GPT-2 ties its head to the embedding, but llama.cpp's GPT-2 converter writes the matrix a second time as output.
             if (!spec.TiedEmbeddings || arch == "gpt2" || options.StoreTiedOutput)
                 Add("output.weight", GgufTensorRole.Output, -1, spec.VocabSize, embedWidth);
@@ -224,6 +225,20 @@ public static class GgufLayout
             if (r.Kind == RecurrentKind.Mamba2)
             {
                 Mamba2(p, i, r, inner, channels, heads);
+                return;
+            }
+            if (r.Kind == RecurrentKind.ShortConv)
+            {
+                // LFM2 (src/models/lfm2.cpp): in_proj to B, C and x, the depthwise kernel [hidden, l_cache] (F32), out_proj.
+                Add(p + "shortconv.conv.weight", GgufTensorRole.Other, i, h, r.ConvKernel);
+                if (r.ConvBias)
+                    Add(p + "shortconv.conv.bias", GgufTensorRole.Bias, i, h);
+                Add(p + "shortconv.in_proj.weight", GgufTensorRole.Projection, i, 3 * h, h);
+                if (r.ProjectionBias)
+                    Add(p + "shortconv.in_proj.bias", GgufTensorRole.Bias, i, 3 * h);
+                Add(p + "shortconv.out_proj.weight", GgufTensorRole.Projection, i, h, h);
+                if (r.ProjectionBias)
+                    Add(p + "shortconv.out_proj.bias", GgufTensorRole.Bias, i, h);
                 return;
             }
             if (r.Kind != RecurrentKind.GatedDeltaNet)

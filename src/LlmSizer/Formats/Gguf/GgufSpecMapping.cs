@@ -14,7 +14,7 @@ internal static class GgufSpecMapping
     /// <summary>The <c>general.architecture</c> values mapped to a spec, as llama.cpp spells them.</summary>
     public static IReadOnlyList<string> SupportedArchitectures { get; } =
         ["llama", "qwen2", "qwen2moe", "qwen3", "qwen3moe", "gemma2", "gemma3", "phi3", "deepseek2", "gpt-oss", "gpt2", "falcon",
-         "cohere2", "llama4", "qwen3next", "granitehybrid"];
+         "cohere2", "llama4", "qwen3next", "granitehybrid", "lfm2"];
 
     /// <summary>The spec, or null (with a note saying why) for an architecture this mapping does not know.</summary>
     public static ModelSpec? Map(GgufMetadata metadata, IReadOnlyDictionary<string, GgufTensor> tensors, List<string> notes)
@@ -106,7 +106,8 @@ internal static class GgufSpecMapping
                     : arch == "cohere2" ? NormKind.LayerNormNoBias : NormKind.RmsNorm,
                 NormsPerLayer = NormsPerLayer(),
                 QkNorm = QkNorm(keyLength ?? hidden / heads, heads),
-                FinalNorm = Has("output_norm.weight"),
+                // LFM2's final norm is stored as token_embd_norm (llama.cpp's LLM_TENSOR_OUTPUT_NORM_LFM2).
+                FinalNorm = Has("output_norm.weight") || (arch == "lfm2" && Has("token_embd_norm.weight")),
                 // llama.cpp's Falcon and Cohere2 graphs always run attention and MLP side by side on the same input.
                 ParallelBlocks = arch is "falcon" or "cohere2",
                 TiedEmbeddings = !Has("output.weight"),
@@ -122,6 +123,8 @@ internal static class GgufSpecMapping
                 spec = spec with { Mla = Mla(), KeyValueHeads = null, KeyValueHeadsPerLayer = null, HeadDim = null };
             if (arch == "granitehybrid")
                 spec = GraniteHybrid(spec, layers);
+            if (arch == "lfm2")
+                spec = Lfm2(spec, layers);
             if (arch == "qwen3next")
                 spec = spec with
                 {
@@ -266,19 +269,12 @@ internal static class GgufSpecMapping
             long inner = Long(K("ssm.inner_size"), ModelSpecValidator.SsmHeadDimField, 1, (long)ModelSpecValidator.MaxHidden * ModelSpecValidator.MaxHeads);
             if (inner % heads != 0)
                 throw md.Error(K("ssm.inner_size"), $"expected a multiple of {K("ssm.time_step_rank")} ({heads}), found {inner}");
-            var perLayer = spec.KeyValueHeadsPerLayer;
-            string pattern = perLayer is null
-                ? new string('*', layers)
-                : new string(perLayer.Select(kv => kv == 0 ? 'M' : '*').ToArray());
-            keys[ModelSpecValidator.LayerPatternField] = K("attention.head_count_kv");
-            var attending = perLayer?.Where(kv => kv > 0).Distinct().ToList() ?? [];
-            if (attending.Count > 1)
-                notes.Add($"{K("attention.head_count_kv")} differs between attention layers; the spec uses {attending.Max()} for all of them");
+            var (pattern, kvHeads) = PatternFromKeyValueHeads(spec, layers);
             bool rope = md.Find(K("rope.scaling.finetuned")) is not { } finetuned || finetuned.AsBool != false;
             return spec with
             {
                 KeyValueHeadsPerLayer = null,
-                KeyValueHeads = attending.Count > 0 ? attending.Max() : spec.KeyValueHeads,
+                KeyValueHeads = kvHeads,
                 Positions = rope ? PositionEncoding.Rotary : PositionEncoding.None,
                 Recurrent = !pattern.Contains('M') ? null : new RecurrentSpec
                 {
@@ -291,6 +287,45 @@ internal static class GgufSpecMapping
                     HeadDim = (int)(inner / heads),
                     ConvBias = AnyBlock("ssm_conv1d.bias"),
                     ProjectionBias = AnyBlock("ssm_in.bias") || AnyBlock("ssm_out.bias"),
+                },
+            };
+        }
+
+        /// <summary>
+        /// The layer pattern of a hybrid whose recurrent layers have 0 in the per-layer <c>attention.head_count_kv</c> (granitehybrid,
+        /// lfm2), and the KV heads of the attention layers (the largest, with a note when they differ).
+        /// </summary>
+        private (string Pattern, int KvHeads) PatternFromKeyValueHeads(ModelSpec spec, int layers)
+        {
+            var perLayer = spec.KeyValueHeadsPerLayer;
+            string pattern = perLayer is null
+                ? new string('*', layers)
+                : new string(perLayer.Select(kv => kv == 0 ? 'M' : '*').ToArray());
+            keys[ModelSpecValidator.LayerPatternField] = K("attention.head_count_kv");
+            var attending = perLayer?.Where(kv => kv > 0).Distinct().ToList() ?? [];
+            if (attending.Count > 1)
+                notes.Add($"{K("attention.head_count_kv")} differs between attention layers; the spec uses {attending.Max()} for all of them");
+            return (pattern, attending.Count > 0 ? attending.Max() : spec.KeyValueHeads ?? spec.AttentionHeads);
+        }
+
+        /// <summary>
+        /// LFM2 (llama.cpp src/models/lfm2.cpp): a layer is a short convolution when its per-layer <c>attention.head_count_kv</c> is 0
+        /// (<c>load_arch_hparams</c>), of <c>shortconv.l_cache</c> taps over the hidden size; the attention layers norm q and k per head.
+        /// </summary>
+        private ModelSpec Lfm2(ModelSpec spec, int layers)
+        {
+            var (pattern, kvHeads) = PatternFromKeyValueHeads(spec, layers);
+            return spec with
+            {
+                KeyValueHeadsPerLayer = null,
+                KeyValueHeads = kvHeads,
+                Recurrent = !pattern.Contains('M') ? null : new RecurrentSpec
+                {
+                    Kind = RecurrentKind.ShortConv,
+                    LayerPattern = pattern,
+                    ConvKernel = Int(K("shortconv.l_cache"), ModelSpecValidator.ConvKernelField, 2, 1024)!.Value,
+                    ConvBias = AnyBlock("shortconv.conv.bias"),
+                    ProjectionBias = AnyBlock("shortconv.in_proj.bias") || AnyBlock("shortconv.out_proj.bias"),
                 },
             };
         }

@@ -16,7 +16,7 @@ public static class HuggingFaceConfigReader
     [
         "llama", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "gemma", "gemma2", "gemma3",
         "gemma3_text", "phi3", "gpt2", "gptj", "gpt_neox", "falcon", "opt", "bloom", "olmo", "olmo2",
-        "deepseek_v2", "deepseek_v3", "gpt_oss", "cohere2", "llama4", "llama4_text", "qwen3_next", "granitemoehybrid",
+        "deepseek_v2", "deepseek_v3", "gpt_oss", "cohere2", "llama4", "llama4_text", "qwen3_next", "granitemoehybrid", "lfm2",
     ];
 
     /// <summary>Largest config.json accepted; real ones are a few KB.</summary>
@@ -135,6 +135,7 @@ public static class HuggingFaceConfigReader
             "llama4" => Llama4(c, notes),
             "qwen3_next" => Qwen3Next(c, notes),
             "granitemoehybrid" => GraniteMoeHybrid(c),
+            "lfm2" => Lfm2(c),
             _ => throw new ModelSpecException("model_type",
                 $"expected one of {string.Join(", ", SupportedModelTypes)}, found \"{type}\""),
         };
@@ -353,7 +354,7 @@ public static class HuggingFaceConfigReader
     /// <summary>
     /// Granite 4.0 (<c>granitemoehybrid</c>), after GraniteMoeHybridConfig and its modelling code: Mamba-2 layers and attention
     /// layers as <c>layer_types</c> lists them (all Mamba-2 without it), every layer followed by a mixture of
-    /// <c>num_local_experts</c> experts of <c>intermediate_size</c> (a bias-free router) plus an ungated shared MLP of
+    /// <c>num_local_experts</c> experts of <c>intermediate_size</c> (a bias-free router) plus a shared MLP (gate and up; no shared-expert gate) of
     /// <c>shared_intermediate_size</c> — or, with no experts (Granite-4.0-H-Micro), that MLP alone. Mamba-2: <c>mamba_n_heads</c> heads
     /// of <c>mamba_d_head</c> (default mamba_expand × hidden / heads), <c>mamba_n_groups</c> groups of <c>mamba_d_state</c>, a
     /// convolution of <c>mamba_d_conv</c> with a bias (<c>mamba_conv_bias</c>, default true), projections without
@@ -412,6 +413,68 @@ public static class HuggingFaceConfigReader
             },
         };
     }
+
+    /// <summary>
+    /// LFM2 (<c>lfm2</c>), after Lfm2Config and its modelling code: attention layers as <c>layer_types</c> lists them (else the
+    /// indices in <c>full_attn_idxs</c>; every layer attends without either), the others double-gated short convolutions over the
+    /// hidden size (<c>conv_L_cache</c> taps; <c>conv_bias</c> on in_proj, the convolution and out_proj). Attention: q/k RMSNorm
+    /// per head, head_dim = hidden / heads. The gated MLP's width is <c>block_ff_dim</c> (else <c>intermediate_size</c>), which
+    /// <c>block_auto_adjust_ff_dim</c> (default true) shrinks to ⌊2/3 of it⌋ and — when <c>block_ffn_dim_multiplier</c> is set
+    /// (default 1.0) — scales and rounds up to a multiple of <c>block_multiple_of</c> (default 256): Lfm2MLP. Tied embeddings
+    /// unless <c>tie_embedding</c>/<c>tie_word_embeddings</c> say otherwise.
+    /// </summary>
+    private static ModelSpec Lfm2(JsonFields c)
+    {
+        int layers = c.Int("num_hidden_layers", 32);
+        int heads = c.Int("num_attention_heads", 32);
+        long ffn = c.Has("block_ff_dim") ? c.Long("block_ff_dim") : c.Long("intermediate_size", 12_288);
+        if (c.Bool("block_auto_adjust_ff_dim", true))
+        {
+            ffn = (long)(2.0 * ffn / 3);
+            double? multiplier = c.Has("block_ffn_dim_multiplier") ? Number(c, "block_ffn_dim_multiplier") : c.Element.TryGetProperty("block_ffn_dim_multiplier", out _) ? null : 1.0;
+            if (multiplier is { } m)
+            {
+                ffn = (long)(m * ffn);
+                long multiple = c.Long("block_multiple_of", 256);
+                ffn = multiple * ((ffn + multiple - 1) / multiple);
+            }
+        }
+        string pattern;
+        if (c.StringArray("layer_types") is { Count: > 0 })
+            pattern = HybridPattern(c, layers, "", 0);
+        else if (c.IntArray("full_attn_idxs", layers - 1) is { } attention)
+            pattern = new string(Enumerable.Range(0, layers).Select(i => attention.Contains(i) ? '*' : 'M').ToArray());
+        else
+            pattern = new string('*', layers);
+        bool bias = c.Bool("conv_bias", false);
+        bool tied = c.Has("tie_embedding") ? c.Bool("tie_embedding", true) : c.Bool("tie_word_embeddings", true);
+        return new ModelSpec
+        {
+            Architecture = "lfm2",
+            VocabSize = c.Long("vocab_size", 65_536),
+            HiddenSize = c.Int("hidden_size", 2560),
+            Layers = layers,
+            AttentionHeads = heads,
+            KeyValueHeads = c.Int("num_key_value_heads", 8),
+            FfnSize = ffn,
+            QkNorm = QkNormKind.PerHead,
+            TiedEmbeddings = tied,
+            MaxContextTokens = c.Int("max_position_embeddings", 128_000, 0),
+            Recurrent = !pattern.Contains('M') ? null : new RecurrentSpec
+            {
+                Kind = RecurrentKind.ShortConv,
+                LayerPattern = pattern,
+                ConvKernel = c.Int("conv_L_cache", 3, 2),
+                ConvBias = bias,
+                ProjectionBias = bias,
+            },
+        };
+    }
+
+    private static double Number(JsonFields c, string name) =>
+        c.Element.GetProperty(name) is { ValueKind: JsonValueKind.Number } v && v.GetDouble() is var d && d > 0
+            ? d
+            : throw new ModelSpecException(c.Name(name), $"expected a positive number, found {c.Element.GetProperty(name).GetRawText()}");
 
     /// <summary>
     /// A hybrid model's layer pattern (<see cref="RecurrentSpec.LayerPattern"/>): from <c>layer_types</c> when the config lists them

@@ -52,8 +52,10 @@ internal static class LlamaCppCompute
         }
         else
         {
-            attentionCore = family.FlashHidden * h * t;
-            attentionFormula = $"{family.FlashHidden / 4} hidden-size activations 4 × {h} × {t} (flash attention keeps no score matrix)";
+            // LFM2's graph (short convolutions beside attention) holds one activation fewer here, measured (docs/ACCURACY.md).
+            long flashHidden = spec.Recurrent?.Kind == RecurrentKind.ShortConv ? family.FlashHidden - 4 : family.FlashHidden;
+            attentionCore = flashHidden * h * t;
+            attentionFormula = $"{flashHidden / 4} hidden-size activations 4 × {h} × {t} (flash attention keeps no score matrix)";
         }
         if (spec.AttentionOutputGate)
         {
@@ -67,8 +69,14 @@ internal static class LlamaCppCompute
         var (mlpCore, mlpFormula) = Mlp(spec, family, t, h);
 
         // Hybrid graphs keep more hidden-size activations alive beside the logits (the embedding input, the final norm, the
-        // last layer's output, the output rows): five with flash attention, four without, measured (docs/ACCURACY.md).
-        int outputHidden = spec.Recurrent is null ? 2 : settings.FlashAttention ? 5 : 4;
+        // last layer's output, the output rows): with Gated DeltaNet or Mamba-2 layers five with flash attention, four without;
+        // LFM2's two with flash attention (as attention-only graphs), three without. Measured (docs/ACCURACY.md).
+        int outputHidden = spec.Recurrent switch
+        {
+            null => 2,
+            { Kind: RecurrentKind.ShortConv } => settings.FlashAttention ? 2 : 3,
+            _ => settings.FlashAttention ? 5 : 4,
+        };
         long outputBytes = checked(4 * spec.VocabSize * t + 4 * outputHidden * h * t + 12 * t);
         var phases = new List<Phase>();
         if (spec.AttentionLayerCount > 0)

@@ -35,6 +35,8 @@ public class GgufArchitectureTests
         { nameof(GgufModels.Qwen3Next80B), 79_674_391_296 },
         // ibm-granite/granite-4.0-h-tiny: safetensors metadata total 6,939,037,248.
         { nameof(GgufModels.GraniteHTiny), 6_939_037_248 },
+        // LiquidAI/LFM2-1.2B: model card 1,170,340,608.
+        { nameof(GgufModels.Lfm2_12B), 1_170_340_608 },
     };
 
     internal static GgufShape Shape(string name) =>
@@ -391,6 +393,20 @@ public class GgufArchitectureTests
         }, spec.Recurrent);
         var fromConfig = LlmSizer.Formats.HuggingFace.HuggingFaceConfigReader.ReadFile(
             Path.Combine(AppContext.BaseDirectory, "Fixtures", "configs", "ibm-granite__granite-4.0-h-tiny.json")).Spec;
+        Assert.Equal(ParameterCounter.Count(fromConfig).Components, ParameterCounter.Count(spec).Components);
+    }
+
+    [Fact]
+    public void Lfm2_marks_its_short_convolution_layers_by_a_zero_kv_head_count_and_names_its_final_norm_token_embd_norm()
+    {
+        var spec = Open(GgufModels.Writer(GgufModels.Lfm2_12B)).Spec!;
+        Assert.Equal("lfm2", spec.Architecture);
+        Assert.Null(spec.KeyValueHeadsPerLayer);
+        Assert.Equal(8, spec.EffectiveKeyValueHeads);
+        Assert.True(spec.FinalNorm);
+        Assert.Equal(new RecurrentSpec { Kind = RecurrentKind.ShortConv, LayerPattern = "MM*MM*MM*M*M*M*M", ConvKernel = 3 }, spec.Recurrent);
+        var fromConfig = LlmSizer.Formats.HuggingFace.HuggingFaceConfigReader.ReadFile(
+            Path.Combine(AppContext.BaseDirectory, "Fixtures", "configs", "LiquidAI__LFM2-1.2B.json")).Spec;
         Assert.Equal(ParameterCounter.Count(fromConfig).Components, ParameterCounter.Count(spec).Components);
     }
 }

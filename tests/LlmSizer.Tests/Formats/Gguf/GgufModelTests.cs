@@ -129,6 +129,7 @@ public class GgufModelTests
         Assert.Contains("llama4", GgufModel.SupportedArchitectures);
         Assert.Contains("qwen3next", GgufModel.SupportedArchitectures);
         Assert.Contains("granitehybrid", GgufModel.SupportedArchitectures);
-        Assert.Equal(16, GgufModel.SupportedArchitectures.Count);
+        Assert.Contains("lfm2", GgufModel.SupportedArchitectures);
+        Assert.Equal(17, GgufModel.SupportedArchitectures.Count);
     }
 }

@@ -385,6 +385,36 @@ public class HuggingFaceConfigReaderTests
     }
 
     [Fact]
+    public void Lfm2_1_2b_config_counts_1_170_340_608_parameters()
+    {
+        // LiquidAI/LFM2-1.2B model card: 1,170,340,608 parameters. The fixture holds the published config.json's fields as a
+        // public port transcribes them (block_ff_dim and full_attn_idxs, the original keys; no layer_types or intermediate_size).
+        // 10 short-convolution layers of 16,783,360, 6 attention layers of 10,485,888 (q/k norms of 64), 16 MLPs of 3 × 2,048 ×
+        // 8,192 (block_ff_dim 12,288 auto-adjusted) and two norms each, the tied 65,536 × 2,048 embedding and the final norm.
+        var count = Count("LiquidAI__LFM2-1.2B");
+        Assert.Equal(1_170_340_608, count.Total);
+        var spec = Read("LiquidAI__LFM2-1.2B").Spec;
+        Assert.Equal(8192, spec.FfnSize);
+        Assert.Equal("MM*MM*MM*M*M*M*M", spec.Recurrent!.LayerPattern);
+        Assert.Equal(RecurrentKind.ShortConv, spec.Recurrent.Kind);
+        Assert.Equal(2 * 2048, spec.Recurrent.ConvStateValues(spec.HiddenSize));
+        Assert.Equal(0, spec.Recurrent.SsmStateValues);
+        Assert.True(spec.TiedEmbeddings);
+        Assert.Equal(QkNormKind.PerHead, spec.QkNorm);
+        // The catalog's entry describes the same model.
+        Assert.Equal(ParameterCounter.Count(ModelCatalog.Find("lfm2-1.2b")!.Spec).Components, count.Components);
+        // layer_types (newer configs) wins over full_attn_idxs; without block_ffn_dim_multiplier the width is not rounded.
+        var edited = ReadEdited("LiquidAI__LFM2-1.2B", c =>
+        {
+            c["layer_types"] = new JsonArray(Enumerable.Range(0, 16).Select(i => (JsonNode)(i == 0 ? "full_attention" : "conv")).ToArray());
+            c["block_ffn_dim_multiplier"] = null;
+            c["block_ff_dim"] = 1000;
+        }).Spec;
+        Assert.Equal("*MMMMMMMMMMMMMMM", edited.Recurrent!.LayerPattern);
+        Assert.Equal(666, edited.FfnSize);
+    }
+
+    [Fact]
     public void Gpt_oss_20b_config_counts_20_91b_total_and_3_61b_active_parameters()
     {
         var count = Count("openai__gpt-oss-20b");

@@ -20,7 +20,7 @@ internal sealed record LlamaCppCase(
 /// <summary>
 /// The validation matrix: mmap on and off; dense MHA, GQA and MQA; gated and plain MLPs; F16, Q8_0, Q4_0 and Q4_K weights; tied and untied
 /// embeddings; Gemma 2 and Gemma 3 sliding windows; a mixture of experts; a Qwen3-Next hybrid (Gated DeltaNet and gated attention);
-/// a Granite-4.0-H hybrid (Mamba-2); contexts from 512 to 32768; micro-batches from
+/// a Granite-4.0-H hybrid (Mamba-2); an LFM2 hybrid (short convolutions); contexts from 512 to 32768; micro-batches from
 /// 128 to 2048; flash attention on and off; f16, q8_0 and q4_0 caches; one and two sequences.
 /// </summary>
 internal static class LlamaCppCases
@@ -47,6 +47,9 @@ internal static class LlamaCppCases
         // Hybrid: Mamba-2 layers (Granite-4.0-H).
         new("granitehybrid-q4_0", LlamaCppTestModels.GraniteHybrid, "Q4_0", "Q4_0"),
         new("granitehybrid-wide-state-f16", LlamaCppTestModels.GraniteHybridWideState, "F16", "F16"),
+        // Hybrid: short convolutions (LFM2).
+        new("lfm2-q8_0", LlamaCppTestModels.Lfm2, "Q8_0", "Q8_0"),
+        new("lfm2-narrow-mlp-f16", LlamaCppTestModels.Lfm2NarrowMlp, "F16", "F16"),
         // --no-mmap: CPU-resident weights are read into an allocated buffer instead of mapped.
         new("llama-gqa-q4_k-nommap", LlamaCppTestModels.LlamaGqa, "Q4_K", "Q6_K", Mmap: false),
         new("qwen2-tied-q4_0-nommap", LlamaCppTestModels.Qwen2, "Q4_0", "Q4_0", Mmap: false),

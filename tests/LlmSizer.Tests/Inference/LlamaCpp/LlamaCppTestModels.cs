@@ -142,4 +142,17 @@ internal static class LlamaCppTestModels
         Name = "granitehybrid-wide-state", Vocab = 2048, Experts = 64, ExpertsUsed = 1, Ffn = 64, ExpertFfn = 64, SharedExpertFfn = 64,
         SsmState = 128, SsmGroups = 2, SsmHeads = 16,
     };
+
+    /// <summary>
+    /// LFM2 layout at LFM2-1.2B's proportions: short-convolution layers with attention at layers 2 and 5 (marked by the per-layer
+    /// KV head count), q/k norms, a wide gated MLP (4 × hidden), tied embeddings.
+    /// </summary>
+    public static GgufShape Lfm2 => new()
+    {
+        Arch = "lfm2", Name = "lfm2", Vocab = 32_000, Hidden = 256, Layers = 6, Heads = 4, KvHeads = 2, Ffn = 1024,
+        Context = 32_768, Tied = true, QkNorm = true, SsmConv = 3, AttentionLayers = [2, 5],
+    };
+
+    /// <summary>LFM2 layout with a narrow MLP and a small vocabulary, so that a short-convolution layer can set the compute peak.</summary>
+    public static GgufShape Lfm2NarrowMlp => Lfm2 with { Name = "lfm2-narrow-mlp", Vocab = 2048, Ffn = 128 };
 }
