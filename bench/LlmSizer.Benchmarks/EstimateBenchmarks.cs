@@ -31,6 +31,23 @@ public class EstimateBenchmarks
     public long OneLlamaCppEstimate() =>
         InferenceEstimator.Estimate(llama, new InferenceOptions { ContextTokens = 8192 }).TotalBytes;
 
+    /// <summary>
+    /// The first estimate of a model and type: the tensors are predicted, not taken from the cache, as for a model never
+    /// asked about before (what <see cref="InferenceEstimator"/> does on a cache miss).
+    /// </summary>
+    [Benchmark]
+    public long FirstLlamaCppEstimate() =>
+        LlmSizer.Inference.LlamaCpp.LlamaCppProfile.Estimate(llama.Model.Spec!,
+            LlmSizer.Precision.GgufQuantizer.Inventory(llama.Model.Spec!, LlmSizer.Precision.GgufQuantMix.Find("Q4_K_M")!),
+            new InferenceOptions { ContextTokens = 8192 }).TotalBytes;
+
+    /// <summary>As <see cref="FirstLlamaCppEstimate"/>, with vLLM and the BF16 checkpoint predicted.</summary>
+    [Benchmark]
+    public long FirstVllmEstimate() =>
+        LlmSizer.Inference.Vllm.VllmProfile.Estimate(llama.Model.Spec!,
+            LlmSizer.Precision.WeightsPrediction.Predict(llama.Model.Spec!, LlmSizer.Precision.WeightsPrediction.Resolve("BF16", null).Format!),
+            new InferenceOptions { Engine = InferenceEngine.Vllm, ContextTokens = 8192, GpuMemoryBytes = 80_000_000_000 }).TotalBytes;
+
     /// <summary>The first estimate of a new model and type pays for predicting its tensors (later ones reuse the prediction).</summary>
     [Benchmark]
     public long PredictQ4KMUncached() =>

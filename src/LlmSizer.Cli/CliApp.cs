@@ -19,8 +19,10 @@ public static class CliApp
         var root = new RootCommand("LlmSizer: what it takes to run or train an LLM — parameters, memory, hardware.")
         {
             ModelsCommand.Create(output),
+            DevicesCommand.Create(output),
             InspectCommand.Create(output),
             EstimateCommand.Create(output),
+            FitCommand.Create(output),
             ScanCommand.Create(output),
         };
 

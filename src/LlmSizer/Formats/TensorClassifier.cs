@@ -92,4 +92,45 @@ public static class TensorClassifier
 
     private static bool IsNorm(ReadOnlySpan<char> last) =>
         last.Contains("norm", StringComparison.Ordinal) || last.StartsWith("ln_", StringComparison.Ordinal) || last is "ln_f" or "ln1" or "ln2";
+
+    /// <summary>
+    /// Classifies the tensors of one model, each kind once: every block repeats the same dozen kinds under a new layer
+    /// number (<c>blk.N.attn_q.weight</c>, <c>model.layers.N.mlp.up_proj.weight</c>), and the number never changes the
+    /// category, so a prediction or a file of thousands of tensors classifies a few dozen names.
+    /// </summary>
+    public sealed class Cache
+    {
+        private readonly Dictionary<string, ParameterCategory>.AlternateLookup<ReadOnlySpan<char>> byKind =
+            new Dictionary<string, ParameterCategory>(64, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
+        /// <summary>The same as <see cref="TensorClassifier.Classify"/>.</summary>
+        public ParameterCategory Classify(string tensorName)
+        {
+            var kind = KindOf(tensorName);
+            if (!byKind.TryGetValue(kind, out var category))
+                byKind[kind] = category = TensorClassifier.Classify(tensorName);
+            return category;
+        }
+
+        /// <summary>
+        /// What follows the first all-digit segment (<c>.attn_q.weight</c>, with its leading dot so it cannot equal a name
+        /// outside the blocks), or the whole name when it has none.
+        /// </summary>
+        private static ReadOnlySpan<char> KindOf(string name)
+        {
+            int start = 0;
+            while (true)
+            {
+                int dot = name.IndexOf('.', start);
+                if (dot < 0)
+                    return name;
+                int end = dot + 1;
+                while (end < name.Length && char.IsAsciiDigit(name[end]))
+                    end++;
+                if (end > dot + 1 && (end == name.Length || name[end] == '.'))
+                    return name.AsSpan(end);
+                start = dot + 1;
+            }
+        }
+    }
 }

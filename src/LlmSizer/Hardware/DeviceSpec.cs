@@ -34,4 +34,15 @@ public sealed record DeviceSpec(
     string Interconnect,
     double? HostLinkBytesPerSecond,
     double? PeerLinkBytesPerSecond,
-    string Source);
+    string Source)
+{
+    /// <summary>
+    /// Memory technology as the datasheet names it (<c>GDDR6X</c>, <c>GDDR7</c>, <c>HBM3</c>, <c>LPDDR5X</c>, <c>DDR5</c>); null when
+    /// not recorded. The speed model uses it to pick an efficiency: llama.cpp reaches a much smaller share of peak on HBM
+    /// datacenter GPUs than on GDDR cards (see docs/METHOD.md, "Speed").
+    /// </summary>
+    public string? MemoryType { get; init; }
+
+    /// <summary>Whether <see cref="MemoryType"/> names high-bandwidth memory (HBM, HBM2, HBM2e, HBM3, HBM3e).</summary>
+    public bool HasHighBandwidthMemory => MemoryType is { } type && type.StartsWith("HBM", StringComparison.OrdinalIgnoreCase);
+}

@@ -35,6 +35,12 @@ public sealed record InferenceOptions
     /// <summary>llama.cpp <c>-ngl</c>: layers on the GPU, counting the output layer; null = all.</summary>
     public int? GpuLayers { get; init; }
 
+    /// <summary>
+    /// llama.cpp <c>--n-cpu-moe N</c>: the routed experts (<c>ffn_*_exps</c>) of the first N layers stay in system RAM and run
+    /// on the CPU while the rest of those layers is offloaded (the same as <c>-ot "blk\.(0|…|N−1)\.ffn_.*_exps=CPU"</c>); null or 0 = none.
+    /// </summary>
+    public int? CpuMoeLayers { get; init; }
+
     /// <summary>llama.cpp <c>--mmap</c> (default) maps the file for CPU-resident weights; false is <c>--no-mmap</c>, which reads them into an allocated buffer.</summary>
     public bool Mmap { get; init; } = true;
 

@@ -37,34 +37,77 @@ public static class GgufQuantizer
         GgufQuantOptions? options = null)
     {
         options ??= GgufQuantOptions.Default;
-        var run = new Run(spec, tensors, mix, options);
-        // llama.cpp visits tensors in its loader's map order: the ones outside blocks first, then block by block, each by
-        // name; the per-layer counters (i_attention_wv, i_ffn_down) depend on that order.
-        var order = new int[tensors.Count];
-        for (int i = 0; i < order.Length; i++)
-            order[i] = i;
-        Array.Sort(order, (a, b) =>
+        var categories = new Category[tensors.Count];
+        for (int i = 0; i < categories.Length; i++)
+            categories[i] = CategoryOf(tensors[i].Name);
+        try
         {
-            int byLayer = tensors[a].Layer.CompareTo(tensors[b].Layer);
-            return byLayer != 0 ? byLayer : string.CompareOrdinal(tensors[a].Name, tensors[b].Name);
-        });
+            return AssignInVisitOrder(new Run(spec, tensors, categories, mix, options), tensors, categories);
+        }
+        catch (UsageException)
+        {
+            // A tensor llama.cpp cannot quantize stops it at the first such tensor it visits; replay its whole order so
+            // the error names that one.
+            var run = new Run(spec, tensors, categories, mix, options);
+            foreach (int index in Enumerable.Range(0, tensors.Count).OrderBy(i => tensors[i].Layer).ThenBy(i => tensors[i].Name, StringComparer.Ordinal))
+                run.TypeOf(tensors[index], categories[index]);
+            throw;
+        }
+    }
+
+    private static GgufTensorType[] AssignInVisitOrder(Run run, IReadOnlyList<GgufLayoutTensor> tensors, Category[] categories)
+    {
         var types = new GgufTensorType[tensors.Count];
-        foreach (int index in order)
-            types[index] = run.TypeOf(tensors[index]);
+        // llama.cpp visits tensors in its loader's map order (the ones outside blocks first, then block by block, each
+        // block's by name), and two running counters (i_attention_wv, i_ffn_down) make the result depend on that order. Only
+        // the attn_v-like and ffn_down tensors read or advance a counter, so the others are typed in any order and just the
+        // counted ones are put in llama.cpp's order: layouts come block by block already, so an insertion sort there
+        // compares neighbours only.
+        var counted = new List<int>();
+        for (int i = 0; i < types.Length; i++)
+        {
+            if (categories[i] is Category.AttnV or Category.AttnQkv or Category.AttnKvB or Category.FfnDown)
+                counted.Add(i);
+            else
+                types[i] = run.TypeOf(tensors[i], categories[i]);
+        }
+        for (int i = 1; i < counted.Count; i++)
+        {
+            int index = counted[i];
+            int j = i - 1;
+            while (j >= 0 && VisitsAfter(tensors[counted[j]], tensors[index]))
+            {
+                counted[j + 1] = counted[j];
+                j--;
+            }
+            counted[j + 1] = index;
+        }
+        foreach (int index in counted)
+            types[index] = run.TypeOf(tensors[index], categories[index]);
         return types;
     }
+
+    private static bool VisitsAfter(GgufLayoutTensor a, GgufLayoutTensor b) =>
+        a.Layer != b.Layer ? a.Layer > b.Layer : string.CompareOrdinal(a.Name, b.Name) > 0;
 
     /// <summary>The GGUF file's tensors after quantizing <paramref name="spec"/> to <paramref name="mix"/>: format <c>gguf</c>, exact bytes.</summary>
     public static TensorInventory Inventory(ModelSpec spec, GgufQuantMix mix, GgufQuantOptions? options = null) =>
         Inventory(spec, GgufLayout.Tensors(spec), mix, options);
 
     /// <summary>The GGUF file's tensors after quantizing <paramref name="tensors"/> (a layout of <paramref name="spec"/>) to <paramref name="mix"/>.</summary>
-    public static TensorInventory Inventory(ModelSpec spec, IReadOnlyList<GgufLayoutTensor> tensors, GgufQuantMix mix, GgufQuantOptions? options = null) =>
-        new("gguf", Assign(spec, tensors, mix, options).Select(ToInfo).ToList());
-
-    private static TensorInfo ToInfo(GgufTensorType t) =>
-        new(t.Tensor.Name, t.Tensor.Shape, t.Type.Name, t.Tensor.Elements, t.Tensor.Elements, t.Bytes, TensorRole.Weight,
-            TensorClassifier.Classify(t.Tensor.Name));
+    public static TensorInventory Inventory(ModelSpec spec, IReadOnlyList<GgufLayoutTensor> tensors, GgufQuantMix mix, GgufQuantOptions? options = null)
+    {
+        var types = Assign(spec, tensors, mix, options);
+        var categories = new TensorClassifier.Cache();
+        var infos = new TensorInfo[types.Count];
+        for (int i = 0; i < infos.Length; i++)
+        {
+            var t = types[i];
+            infos[i] = new(t.Tensor.Name, t.Tensor.Shape, t.Type.Name, t.Tensor.Elements, t.Tensor.Elements, t.Bytes, TensorRole.Weight,
+                categories.Classify(t.Tensor.Name));
+        }
+        return new("gguf", infos);
+    }
 
     /// <summary>llama.cpp's broad tensor categories, from the name.</summary>
     private enum Category { TokenEmbd, AttnQkv, AttnKvB, AttnV, AttnK, AttnQ, AttnOutput, FfnUp, FfnGate, FfnDown, Output, Other }
@@ -124,7 +167,7 @@ public static class GgufQuantizer
         private readonly int nAttentionWv;
         private int iAttentionWv, iFfnDown;
 
-        public Run(ModelSpec spec, IReadOnlyList<GgufLayoutTensor> tensors, GgufQuantMix mix, GgufQuantOptions options)
+        public Run(ModelSpec spec, IReadOnlyList<GgufLayoutTensor> tensors, Category[] categories, GgufQuantMix mix, GgufQuantOptions options)
         {
             this.mix = mix;
             m = mix.Name;
@@ -140,17 +183,16 @@ public static class GgufQuantizer
             // llama.cpp's model type 70B: a Llama with 80 layers and grouped KV heads (not a Mixtral), or an 80-layer Qwen2.
             is70B = nLayer == 80 && ((arch == "llama" && nExpert != 8 && spec.AttentionHeads != spec.EffectiveKeyValueHeads) || arch == "qwen2");
             tiedEmbeddings = !tensors.Any(t => t.Name == "output.weight");
-            nAttentionWv = tensors.Count(t => CategoryOf(t.Name) is Category.AttnV or Category.AttnQkv or Category.AttnKvB);
+            nAttentionWv = categories.Count(c => c is Category.AttnV or Category.AttnQkv or Category.AttnKvB);
         }
 
-        public GgufTensorType TypeOf(GgufLayoutTensor t)
+        public GgufTensorType TypeOf(GgufLayoutTensor t, Category category)
         {
             if (!MayQuantize(t))
                 return new(t, GgmlType.FromName("F32")!, "not quantized (kept in F32 by the converter)");
             if (!mix.IsQuantized)
                 return new(t, mix.DefaultType, "default");
 
-            var category = CategoryOf(t.Name);
             var (chosen, rule) = Choose(t, category);
             return Fallback(t, chosen, rule);
         }

@@ -9,14 +9,31 @@ namespace LlmSizer.Precision;
 /// as bare parameters rather than <c>nn.Linear</c> weights (gpt-oss's experts and sinks, DeepSeek-V3's correction bias), which
 /// are named <c>module</c>, <c>module_bias</c>, <c>module_blocks</c> instead of <c>module.weight</c>.
 /// </summary>
-internal sealed record HfTensor(string Module, string Suffix, GgufTensorRole Role, long[] Shape, long Out, long In, long Stack, bool ParameterStyle)
+/// <param name="Prefix">The block's part of the module path (<c>model.layers.3.</c>), empty outside blocks.</param>
+/// <param name="Leaf">The rest of the module path (<c>self_attn.q_proj</c>).</param>
+internal sealed record HfTensor(string Prefix, string Leaf, string Suffix, GgufTensorRole Role, long[] Shape, long Out, long In, long Stack, bool ParameterStyle)
 {
-    public string NameFor(string suffix) =>
-        ParameterStyle ? (suffix == "weight" ? Module : $"{Module}_{suffix}") : $"{Module}.{suffix}";
+    public string Module => Prefix + Leaf;
 
-    public string Name => NameFor(Suffix);
+    public string NameFor(string suffix) => Compose(Prefix, Leaf, suffix, ParameterStyle);
 
-    public long Elements => Shape.Aggregate(1L, (a, d) => checked(a * d));
+    /// <summary>The tensor's name in the checkpoint, made once: a prediction reads it for every tensor.</summary>
+    public string Name { get; } = Compose(Prefix, Leaf, Suffix, ParameterStyle);
+
+    private static string Compose(string prefix, string leaf, string suffix, bool parameterStyle) => parameterStyle
+        ? (suffix == "weight" ? prefix + leaf : string.Concat(prefix, leaf, "_", suffix))
+        : string.Concat(prefix, leaf, ".", suffix);
+
+    public long Elements
+    {
+        get
+        {
+            long product = 1;
+            foreach (long d in Shape)
+                product = checked(product * d);
+            return product;
+        }
+    }
 
     /// <summary>A weight matrix (or a stack of them) that a format may quantize.</summary>
     public bool IsMatrix => Role is GgufTensorRole.Projection or GgufTensorRole.Experts or GgufTensorRole.Router
@@ -36,32 +53,38 @@ internal static class SafetensorsLayout
     public static IReadOnlyList<HfTensor> Tensors(ModelSpec spec)
     {
         string arch = GgufLayout.LlamaCppArchitecture(spec) ?? spec.Architecture;
-        var list = new List<HfTensor>();
-        foreach (var t in GgufLayout.Supports(spec) ? GgufLayout.Tensors(spec) : GgufLayout.AnyArchitecture(spec))
+        var tensors = GgufLayout.Supports(spec) ? GgufLayout.Tensors(spec) : GgufLayout.AnyArchitecture(spec);
+        var list = new List<HfTensor>(tensors.Count);
+        // One "model.layers.N." per block, not one per tensor.
+        var prefixes = new string?[spec.Layers];
+        foreach (var t in tensors)
         {
-            if (Translate(spec, arch, t) is { } hf)
+            if (Translate(spec, arch, t, prefixes) is { } hf)
                 list.Add(hf);
         }
         return list;
     }
 
-    private static HfTensor? Translate(ModelSpec spec, string arch, GgufLayoutTensor t)
+    private static HfTensor? Translate(ModelSpec spec, string arch, GgufLayoutTensor t, string?[] prefixes)
     {
         string name = t.Name;
         bool gpt2 = arch == "gpt2", falcon = arch == "falcon", gptOss = arch == "gpt-oss";
         string suffix = name.EndsWith(".bias", StringComparison.Ordinal) ? "bias" : "weight";
         // llama.cpp names a few parameters without a suffix (Gated DeltaNet's blk.N.ssm_a).
-        string stem = name.EndsWith(".weight", StringComparison.Ordinal) || suffix == "bias" ? name[..name.LastIndexOf('.')] : name;
+        ReadOnlySpan<char> stem = name.EndsWith(".weight", StringComparison.Ordinal) || suffix == "bias"
+            ? name.AsSpan(0, name.LastIndexOf('.'))
+            : name.AsSpan();
 
-        if (stem == "output" && gpt2)
+        if (stem is "output" && gpt2)
             return null; // GPT-2's checkpoint ties lm_head to wte and does not store it.
         if (stem.EndsWith("attn_v_b", StringComparison.Ordinal))
             return null; // folded into kv_b_proj with attn_k_b
         if (gptOss && stem.EndsWith("ffn_up_exps", StringComparison.Ordinal))
             return null; // folded into gate_up_proj with ffn_gate_exps
 
-        string module;
-        long[] shape = [.. t.Shape];
+        string prefix = "", module;
+        // Layout shapes are never changed after they are made, so the translation shares them unless it reshapes.
+        long[] shape = t.Shape as long[] ?? [.. t.Shape];
         long @out = 0, @in = 0, stack = 1;
         bool parameterStyle = false;
 
@@ -76,16 +99,18 @@ internal static class SafetensorsLayout
                 "output" => "lm_head",
                 "project_in" => "model.project_in",
                 "project_out" => "model.project_out",
-                _ => stem,
+                _ => stem.ToString(),
             };
         }
         else
         {
-            string local = stem[(stem.IndexOf('.', 4) + 1)..];
-            string prefix = gpt2 || falcon ? $"transformer.h.{t.Layer}." : $"model.layers.{t.Layer}.";
+            var local = stem[(stem[4..].IndexOf('.') + 5)..];
+            prefix = t.Layer < prefixes.Length
+                ? prefixes[t.Layer] ??= BlockPrefix(t.Layer, gpt2 || falcon)
+                : BlockPrefix(t.Layer, gpt2 || falcon);
             string shared = arch is "qwen2moe" or "qwen3next" ? "mlp.shared_expert" : arch == "granitehybrid" ? "shared_mlp" : "mlp.shared_experts";
             bool mamba = spec.Recurrent?.Kind == RecurrentKind.Mamba2, lfm2 = arch == "lfm2";
-            module = prefix + local switch
+            module = local switch
             {
                 // LFM2 (modeling_lfm2.py): operator_norm, conv.*, self_attn.out_proj / q_layernorm / k_layernorm, feed_forward.w1-w3.
                 "attn_norm" when lfm2 => "operator_norm",
@@ -142,28 +167,28 @@ internal static class SafetensorsLayout
                 "ssm_d" => "mamba.D",
                 "ssm_norm" => mamba ? "mamba.norm" : "linear_attn.norm",
                 "ssm_out" => mamba ? "mamba.out_proj" : "linear_attn.out_proj",
-                _ => local,
+                _ => local.ToString(),
             };
             parameterStyle = local is "attn_sinks" or "exp_probs_b" or "ssm_dt" or "ssm_a" or "ssm_d" || (gptOss && local.EndsWith("_exps", StringComparison.Ordinal));
             if (local is "exp_probs_b" or "ssm_dt" or "ssm_a" or "ssm_d")
                 suffix = "weight"; // a bare parameter: the name is the module itself
 
-            if (local == "attn_k_b" && spec.Mla is { } mla)
+            if (local is "attn_k_b" && spec.Mla is { } mla)
             {
                 // kv_b_proj: [heads × (nope + v), kv_lora_rank].
                 long rows = spec.AttentionHeads * (mla.QkNopeHeadDim + (long)mla.VHeadDim);
                 shape = [rows, mla.KvLoraRank];
             }
-            else if (gptOss && local == "ffn_gate_exps")
+            else if (gptOss && local is "ffn_gate_exps")
             {
                 // gate_up_proj: gate and up stacked along the rows, as gpt-oss stores them ([experts, 2 × ffn, hidden]; the bias [experts, 2 × ffn]).
                 shape = suffix == "bias" ? [t.Shape[0], 2 * t.Shape[1]] : [t.Shape[0], 2 * t.Shape[1], t.Shape[2]];
             }
-            else if (local == "shortconv.conv" && suffix == "weight")
+            else if (local is "shortconv.conv" && suffix == "weight")
             {
                 shape = [t.Shape[0], 1, t.Shape[1]]; // nn.Conv1d(hidden, hidden, kernel, groups=hidden): [hidden, 1, kernel]
             }
-            else if (local == "ffn_gate_inp_shexp")
+            else if (local is "ffn_gate_inp_shexp")
             {
                 shape = [1, t.Shape[0]]; // nn.Linear(hidden, 1)
             }
@@ -177,6 +202,9 @@ internal static class SafetensorsLayout
             else
                 (@out, @in) = (shape[0], shape[1]);
         }
-        return new HfTensor(module, suffix, role, shape, @out, @in, stack, parameterStyle);
+        return new HfTensor(prefix, module, suffix, role, shape, @out, @in, stack, parameterStyle);
     }
+
+    private static string BlockPrefix(int layer, bool transformerH) =>
+        transformerH ? $"transformer.h.{layer}." : $"model.layers.{layer}.";
 }

@@ -89,10 +89,14 @@ public static partial class WeightsPrediction
             scope &= ~QuantizedTensors.Experts;
 
         var keep = SafetensorsDtype.FromName(format.KeepDtype)!;
-        var infos = new List<TensorInfo>();
-        foreach (var t in SafetensorsLayout.Tensors(spec))
+        var tensors = SafetensorsLayout.Tensors(spec);
+        // Quantized formats store up to four tensors (values, scales, zeros, a map) per matrix.
+        var infos = new List<TensorInfo>(scope == QuantizedTensors.None ? tensors.Count : 4 * tensors.Count);
+        var categories = new TensorClassifier.Cache();
+        foreach (var t in tensors)
         {
-            var category = TensorClassifier.Classify(t.Name);
+            string tensorName = t.Name;
+            var category = categories.Classify(tensorName);
             if (t.IsMatrix && t.Suffix == "weight" && t.Out > 0 && (scope & Scope(t.Role)) != 0)
             {
                 long logical = checked(t.Out * t.In * t.Stack);
@@ -107,7 +111,7 @@ public static partial class WeightsPrediction
             else
             {
                 long elements = t.Elements;
-                infos.Add(new TensorInfo(t.Name, t.Shape, keep.Name, elements, elements, keep.BytesFor(elements)!.Value, TensorRole.Weight, category));
+                infos.Add(new TensorInfo(tensorName, t.Shape, keep.Name, elements, elements, keep.BytesFor(elements)!.Value, TensorRole.Weight, category));
             }
         }
         return new TensorInventory("safetensors", infos);

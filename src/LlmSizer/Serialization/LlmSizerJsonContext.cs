@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using LlmSizer.Hardware;
 using LlmSizer.Models;
 
 namespace LlmSizer.Serialization;
@@ -11,4 +12,5 @@ namespace LlmSizer.Serialization;
     ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,
     AllowTrailingCommas = true)]
 [JsonSerializable(typeof(List<CatalogEntry>))]
+[JsonSerializable(typeof(DeviceCatalogDocument))]
 public sealed partial class LlmSizerJsonContext : JsonSerializerContext;

@@ -13,4 +13,7 @@ namespace LlmSizer.Serialization;
 [JsonSerializable(typeof(ErrorDocument))]
 [JsonSerializable(typeof(ScanReport))]
 [JsonSerializable(typeof(EstimateReport))]
+[JsonSerializable(typeof(DeviceList))]
+[JsonSerializable(typeof(FitReport))]
+[JsonSerializable(typeof(FitRanking))]
 public sealed partial class ReportJsonContext : JsonSerializerContext;

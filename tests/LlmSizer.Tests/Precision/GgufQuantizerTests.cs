@@ -33,6 +33,34 @@ public class GgufQuantizerTests
     private static List<string> Sorted(params IEnumerable<string>[] parts) => parts.SelectMany(p => p).Order(StringComparer.Ordinal).ToList();
 
     [Fact]
+    public void Types_do_not_depend_on_the_order_the_layout_lists_tensors_in()
+    {
+        // llama.cpp visits tensors by (block, name) and its attn_v / ffn_down counters follow that order; the quantizer
+        // must reproduce it whatever order it is handed, so a shuffled layout gives the same types as the layout itself.
+        var random = new Random(20261123);
+        foreach (var entry in ModelCatalog.Entries.Where(e => GgufLayout.Supports(e.Spec)))
+        {
+            var layout = GgufLayout.Tensors(entry.Spec);
+            var shuffled = layout.OrderBy(_ => random.Next()).ToList();
+            foreach (var mix in GgufQuantMix.All.Where(m => m.IsQuantized))
+            {
+                Dictionary<string, string> Types(IReadOnlyList<GgufLayoutTensor> tensors)
+                {
+                    try
+                    {
+                        return GgufQuantizer.Assign(entry.Spec, tensors, mix).ToDictionary(t => t.Tensor.Name, t => $"{t.Type.Name} ({t.Rule})");
+                    }
+                    catch (UsageException e)
+                    {
+                        return new() { ["error"] = e.Message };
+                    }
+                }
+                Assert.Equal(Types(layout), Types(shuffled));
+            }
+        }
+    }
+
+    [Fact]
     public void Qwen3_0_6b_Q4_K_M_gives_attn_v_and_ffn_down_Q6_K_in_the_use_more_bits_layers()
     {
         // tests/snapshots/qwen3-0.6b.schema [Q4_K_M]: 28 layers; the first 3, the last 4 (from 7·28/8 = 24) and every

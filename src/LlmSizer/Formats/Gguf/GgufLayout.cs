@@ -38,7 +38,15 @@ public enum GgufTensorRole
 public sealed record GgufLayoutTensor(string Name, IReadOnlyList<long> Shape, GgufTensorRole Role, int Layer)
 {
     /// <summary>Values the tensor holds: the product of <see cref="Shape"/>.</summary>
-    public long Elements { get; } = Shape.Aggregate(1L, (a, d) => checked(a * d));
+    public long Elements { get; } = Product(Shape);
+
+    private static long Product(IReadOnlyList<long> shape)
+    {
+        long product = 1;
+        for (int i = 0; i < shape.Count; i++)
+            product = checked(product * shape[i]);
+        return product;
+    }
 
     /// <summary>GGUF's <c>ne[0]</c>: the length of one row, which a quantization block must divide.</summary>
     public long RowLength => Shape[^1];
@@ -159,7 +167,8 @@ public static class GgufLayout
 
     private sealed class Builder(ModelSpec spec, string arch, GgufLayoutOptions options)
     {
-        private readonly List<GgufLayoutTensor> tensors = [];
+        // A block has a dozen tensors or so; sizing the list up front spares its regrowth copies.
+        private readonly List<GgufLayoutTensor> tensors = new(16 * spec.Layers + 8);
         private readonly long h = spec.HiddenSize;
         private readonly bool layerNorm = spec.Norm == NormKind.LayerNorm;
         private readonly bool normless = spec.Norm == NormKind.NonParametric;

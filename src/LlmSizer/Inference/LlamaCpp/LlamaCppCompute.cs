@@ -21,6 +21,9 @@ namespace LlmSizer.Inference.LlamaCpp;
 /// </summary>
 internal static class LlamaCppCompute
 {
+    /// <summary>ggml-cuda's smallest batch it takes a CPU-resident operation over for (<c>offload_op</c>'s min_batch_size).</summary>
+    private const int OpOffloadMinBatch = 32;
+
     /// <summary>One candidate peak: its bytes and the formula with numbers.</summary>
     public sealed record Phase(string Name, long Bytes, string Formula);
 
@@ -30,8 +33,12 @@ internal static class LlamaCppCompute
     /// <summary>The graph's input tensors for the worst-case batch, in bytes, and how they add up.</summary>
     private sealed record GraphInputs(long Bytes, long MaskBytes, string Formula);
 
+    /// <summary>
+    /// The compute buffers per device. <paramref name="hostMatrixBytes"/> is the largest weight matrix left in RAM under offload
+    /// (<see cref="LlamaCppWeights.LargestHostMatrix"/>): with a micro-batch of 32 tokens or more the GPU buffer also holds a copy of it.
+    /// </summary>
     public static IReadOnlyList<Buffer> Buffers(ModelSpec spec, LlamaCppSettings settings, IReadOnlyList<LlamaCppKvCache.Cache> caches,
-        LlamaCppKvCache.Rows rows, List<string> notes)
+        LlamaCppKvCache.Rows rows, long hostMatrixBytes, List<string> notes)
     {
         long t = settings.ReserveTokens;
         long h = spec.HiddenSize;
@@ -103,16 +110,34 @@ internal static class LlamaCppCompute
 
         // With offload the graph runs on the GPU; the CPU keeps the token-embedding lookup (token_embd stays on the CPU) and
         // builds the inputs, whose host copies the GPU then reads. Layers left on the CPU run there, so their peak is host memory too.
-        buffers.Add(new Buffer("GPU", peak.Bytes, peak, phases, common));
+        if (hostMatrixBytes > 0 && t >= OpOffloadMinBatch)
+        {
+            var copy = new Phase("weights copied for the GPU (op offload)", hostMatrixBytes,
+                $"largest CPU-resident weight matrix {hostMatrixBytes:N0} bytes, copied into the GPU buffer to multiply batches of {OpOffloadMinBatch}+ tokens there");
+            var total = new Phase($"{peak.Name} + op-offload copy", peak.Bytes + hostMatrixBytes, $"{peak.Formula} + {copy.Formula}");
+            buffers.Add(new Buffer("GPU", total.Bytes, total, [.. phases, copy], common));
+        }
+        else
+        {
+            buffers.Add(new Buffer("GPU", peak.Bytes, peak, phases, common));
+        }
         long hostInputs = 4 * h * t + 12 * t + inputs.MaskBytes * (settings.FlashAttention ? 2 : 1);
         var hostPhase = new Phase("host inputs", hostInputs,
             $"token embeddings 4 × {h} × {t} + ids 12 × {t} + the F32 attention mask{(caches.Count > 1 ? "s" : "")} built on the host");
-        if (gpuStart > 0)
+        if (settings.CpuMoeLayers > 0 && gpuStart == 0)
+        {
+            // --n-cpu-moe: the CPU runs those layers' expert products, so it holds the MLP phase's tensors.
+            var mlp = phases[1] with { Name = "MLP (experts on the CPU)" };
+            var host = mlp.Bytes > hostInputs ? mlp : hostPhase;
+            buffers.Add(new Buffer("CPU", host.Bytes, host, [hostPhase, mlp], common));
+            notes.Add("experts on the CPU (--n-cpu-moe): the CPU compute buffer is modelled as the larger of the host inputs and the MLP phase's peak (not measured against llama.cpp)");
+        }
+        else if (gpuStart > 0)
         {
             var layerPeak = phases.Where(p => p.Name != "output").MaxBy(p => p.Bytes)!;
             var host = layerPeak.Bytes > hostInputs ? layerPeak with { Name = $"{layerPeak.Name} (layers on the CPU)" } : hostPhase;
             buffers.Add(new Buffer("CPU", host.Bytes, host, [hostPhase, layerPeak], common));
-            notes.Add("partial offload: the CPU compute buffer is modelled as the larger of the host inputs and a layer's peak; llama.cpp may also copy CPU-resident weights into the GPU compute buffer to run large batches there (op offload), which this estimate does not add");
+            notes.Add("partial offload: the CPU compute buffer is modelled as the larger of the host inputs and a layer's peak");
         }
         else
         {

@@ -27,6 +27,10 @@ internal static class LlamaCppKvCache
         "gemma2", "gemma3", "gemma3_text", "gpt_oss", "gpt-oss", "cohere2", "llama4", "llama4_text",
     };
 
+    /// <summary>Whether llama.cpp's graph honours <paramref name="spec"/>'s sliding window (else every layer attends to the whole context).</summary>
+    internal static bool UsesSlidingWindow(ModelSpec spec) =>
+        spec.SlidingWindow is not null && SlidingWindowArchitectures.Contains(spec.Architecture);
+
     public sealed record Buffer(string Cache, string Device, long Bytes, int Layers, long Cells, string Formula, IReadOnlyList<EstimateInput> Inputs);
 
     /// <summary>One KV cache of llama.cpp (the full-attention one, or the sliding-window one) with its cell count.</summary>
@@ -37,7 +41,7 @@ internal static class LlamaCppKvCache
 
     public static IReadOnlyList<Cache> Caches(ModelSpec spec, LlamaCppSettings settings, List<string> notes)
     {
-        bool swa = spec.SlidingWindow is not null && SlidingWindowArchitectures.Contains(spec.Architecture);
+        bool swa = UsesSlidingWindow(spec);
         if (spec.SlidingWindow is not null && !swa)
             notes.Add($"{spec.Architecture}: llama.cpp does not use the model's sliding window for this architecture and caches the whole context in every layer");
         // A layer with no KV heads keeps no cache (llama.cpp's has_kv / hybrid-memory filter skips it).

@@ -78,7 +78,7 @@ public static class LlamaCppProfile
         if (spec.Mla is not null)
             notes.Add("multi-head latent attention: llama.cpp caches one latent row (kv_lora_rank + rope dims) per token and layer and no V, for GGUFs converted since its MLA rework (files with key_length_mla)");
 
-        foreach (var b in LlamaCppCompute.Buffers(spec, settings, caches, rows, notes))
+        foreach (var b in LlamaCppCompute.Buffers(spec, settings, caches, rows, LlamaCppWeights.LargestHostMatrix(weights, spec.Layers, settings), notes))
         {
             var phases = string.Join("; ", b.Phases.Select(p => $"{p.Name} {p.Bytes:N0}"));
             items.Add(new EstimateItem($"{ComputeBuffer} {b.Device}", MemoryCategory.Compute, b.Bytes,

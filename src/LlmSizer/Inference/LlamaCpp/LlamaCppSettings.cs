@@ -30,6 +30,7 @@ internal sealed record LlamaCppSettings(
     KvCacheType KeyType,
     KvCacheType ValueType,
     int GpuLayers,
+    int CpuMoeLayers,
     LlamaCppMachine Machine,
     bool Mmap,
     IReadOnlyList<EstimateInput> Inputs,
@@ -143,12 +144,19 @@ internal sealed record LlamaCppSettings(
         inputs.Add(new("GPU layers (-ngl)", options.GpuLayers is null
             ? $"{ngl} (all {layers} blocks + the output layer)"
             : $"{ngl} of {layers + 1} (the output layer counts as one and is offloaded first)"));
+        int cpuMoe = options.CpuMoeLayers ?? 0;
+        if (cpuMoe < 0 || cpuMoe > layers)
+            throw new UsageException($"--cpu-moe-layers: expected 0 to {layers} (the model's layers), found {cpuMoe}");
+        if (cpuMoe > 0 && spec.Moe is null)
+            throw new UsageException($"--cpu-moe-layers keeps routed experts on the CPU, and {spec.Architecture} has none (it is a dense model); use --gpu-layers");
+        if (cpuMoe > 0)
+            inputs.Add(new("experts on the CPU (--n-cpu-moe)", $"the ffn_*_exps of layers 0–{cpuMoe - 1}"));
         inputs.Add(new("machine", machine.Describe()));
         inputs.Add(new("weights loading", options.Mmap
             ? "memory-mapped (llama.cpp's default --mmap)"
             : "read into an allocated CPU buffer (--no-mmap)"));
 
-        return new LlamaCppSettings(requested, nCtx, nCtxSeq, sequences, batch, ubatch, flash, keyType, valueType, ngl, machine, options.Mmap, inputs, notes);
+        return new LlamaCppSettings(requested, nCtx, nCtxSeq, sequences, batch, ubatch, flash, keyType, valueType, ngl, ngl > 0 ? cpuMoe : 0, machine, options.Mmap, inputs, notes);
     }
 
     private static KvCacheType LlamaCppType(string name, string which)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LlmSizer.Formats;
 using LlmSizer.Precision;
 
@@ -37,63 +38,117 @@ internal static class LlamaCppWeights
     /// <summary>One model buffer as llama.cpp logs it: <c>NAME model buffer size</c>.</summary>
     public sealed record Buffer(string Name, string Device, long Bytes, int Tensors, string Formula);
 
+    /// <summary>
+    /// What placement needs of each tensor, worked out once per inventory: fit searches estimate the same weights at many
+    /// <c>-ngl</c> values, and parsing names and padding rows per call would dominate them.
+    /// </summary>
+    private sealed class Facts
+    {
+        public required int BlockCount;
+        public required TensorLayer[] Layers;
+        public required long[] FileStarts;
+        public required long[] GpuBytes;
+        public required bool[] Matrices;
+        public required bool[] Experts;
+        /// <summary>Tensors of blocks past the last layer (multi-token prediction), which llama.cpp does not load.</summary>
+        public required bool[] Skipped;
+        public required int TokenEmbedding;
+        public required List<int> RopeTables;
+        public required bool HasOutput;
+    }
+
+    private static readonly ConditionalWeakTable<TensorInventory, Facts> FactsByInventory = [];
+
+    private static Facts FactsOf(TensorInventory weights, int layers)
+    {
+        if (FactsByInventory.TryGetValue(weights, out var known) && known.BlockCount == layers)
+            return known;
+        int n = weights.Tensors.Count;
+        var facts = new Facts
+        {
+            BlockCount = layers, Layers = new TensorLayer[n], FileStarts = new long[n], GpuBytes = new long[n], Matrices = new bool[n], Experts = new bool[n], Skipped = new bool[n],
+            TokenEmbedding = -1, HasOutput = false, RopeTables = [],
+        };
+        long offset = 0;
+        string? lastTypeName = null;
+        GgmlType? lastType = null;
+        for (int i = 0; i < n; i++)
+        {
+            var t = weights.Tensors[i];
+            facts.FileStarts[i] = Align(offset, FileAlignment);
+            offset = facts.FileStarts[i] + t.Bytes;
+            facts.Layers[i] = LayerOf(t.Name, layers);
+            // Neighbouring tensors mostly share a type; look it up only when it changes.
+            if (!ReferenceEquals(t.Type, lastTypeName))
+                (lastTypeName, lastType) = (t.Type, GgmlType.FromName(t.Type));
+            facts.GpuBytes[i] = GpuBytes(t, lastType);
+            facts.Matrices[i] = IsMatrix(t);
+            facts.Experts[i] = t.Name.Contains("_exps", StringComparison.Ordinal);
+            facts.Skipped[i] = IsExtraBlock(t.Name, layers);
+            if (t.Name == "token_embd.weight")
+                facts.TokenEmbedding = i;
+            if (t.Name == "output.weight")
+                facts.HasOutput = true;
+            if (t.Name is "rope_freqs.weight" or "rope_factors_long.weight" or "rope_factors_short.weight")
+                facts.RopeTables.Add(i);
+        }
+        FactsByInventory.AddOrUpdate(weights, facts);
+        return facts;
+    }
+
     public static IReadOnlyList<Buffer> Place(TensorInventory weights, int layers, LlamaCppSettings settings, List<string> notes)
     {
         int gpuStart = settings.GpuStart(layers);
         bool outputOnGpu = settings.GpuLayers >= 1;
         var machine = settings.Machine;
+        var facts = FactsOf(weights, layers);
 
-        var mapped = new List<(long Start, long End)>();
+        long mappedFirst = long.MaxValue, mappedLast = long.MinValue, mappedSum = 0;
         long repack = 0, gpu = 0, host = 0;
         int repackCount = 0, gpuCount = 0, mappedCount = 0;
-        long offset = 0;
-        TensorInfo? tokenEmbedding = null;
-        bool hasOutput = false;
+        TensorInfo? tokenEmbedding = facts.TokenEmbedding >= 0 ? weights.Tensors[facts.TokenEmbedding] : null;
+        bool hasOutput = facts.HasOutput, skipped = false;
 
-        foreach (var t in weights.Tensors)
+        for (int i = 0; i < weights.Tensors.Count; i++)
         {
-            long start = Align(offset, FileAlignment);
-            offset = start + t.Bytes;
             // Blocks past the model's layers are multi-token-prediction layers (Qwen3-Next's nextn block): llama.cpp creates
             // them with TENSOR_SKIP unless a draft context asks for them, so they take no memory.
-            if (IsExtraBlock(t.Name, layers))
+            if (facts.Skipped[i])
             {
-                if (notes.Count == 0 || !notes[^1].StartsWith("multi-token-prediction", StringComparison.Ordinal))
-                    notes.Add("multi-token-prediction tensors (blocks past the last layer) are not loaded: llama.cpp skips them unless speculative decoding uses them");
+                skipped = true;
                 continue;
             }
-            var layer = LayerOf(t.Name, layers);
-            if (t.Name == "token_embd.weight")
-                tokenEmbedding = t;
-            if (t.Name == "output.weight")
-                hasOutput = true;
-
-            bool onGpu = layer.IsInput ? false : layer.IsOutput ? outputOnGpu : layer.Block >= gpuStart;
-            if (onGpu)
+            if (OnGpu(facts, i, gpuStart, outputOnGpu, settings.CpuMoeLayers))
             {
-                gpu += GpuBytes(t);
+                gpu += facts.GpuBytes[i];
                 gpuCount++;
                 continue;
             }
-            if (IsMatrix(t) && machine.Repacks(t.Type, Rows(t)))
+            var t = weights.Tensors[i];
+            if (facts.Matrices[i] && machine.Repacks(t.Type, Rows(t)))
             {
                 repack += Align(t.Bytes, CpuAlignment);
                 repackCount++;
                 continue;
             }
-            mapped.Add((start, start + t.Bytes));
+            long start = facts.FileStarts[i];
+            mappedFirst = Math.Min(mappedFirst, start);
+            mappedLast = Math.Max(mappedLast, start + t.Bytes);
+            mappedSum += t.Bytes;
             host += Align(t.Bytes, CpuAlignment);
             mappedCount++;
         }
 
+        if (skipped)
+            notes.Add("multi-token-prediction tensors (blocks past the last layer) are not loaded: llama.cpp skips them unless speculative decoding uses them");
+
         // Blocks on different devices each load their own copy of the rope frequency factors (TENSOR_DUPLICATED per layer).
-        var ropeTables = weights.Tensors.Where(t => t.Name is "rope_freqs.weight" or "rope_factors_long.weight" or "rope_factors_short.weight").ToList();
-        if (ropeTables.Count > 0 && gpuStart > 0 && gpuStart < layers)
+        if (facts.RopeTables.Count > 0 && gpuStart > 0 && gpuStart < layers)
         {
-            foreach (var t in ropeTables)
+            foreach (int i in facts.RopeTables)
             {
                 // LayerOf puts them with block 0; the GPU blocks get a copy as well.
-                gpu += GpuBytes(t);
+                gpu += facts.GpuBytes[i];
                 gpuCount++;
             }
         }
@@ -103,7 +158,7 @@ internal static class LlamaCppWeights
         {
             if (outputOnGpu)
             {
-                gpu += GpuBytes(embd);
+                gpu += facts.GpuBytes[facts.TokenEmbedding];
                 gpuCount++;
                 notes.Add($"tied embeddings: the output layer on the GPU holds its own copy of token_embd.weight ({embd.Bytes:N0} bytes) while the input copy stays on the CPU");
             }
@@ -116,15 +171,14 @@ internal static class LlamaCppWeights
         }
 
         var buffers = new List<Buffer>();
-        if (mapped.Count > 0 && !settings.Mmap)
+        if (mappedCount > 0 && !settings.Mmap)
         {
             buffers.Add(new Buffer("CPU", "CPU", host, mappedCount,
                 $"Σ bytes of {mappedCount} CPU-resident tensors read into memory (--no-mmap), each aligned to {CpuAlignment}"));
         }
-        else if (mapped.Count > 0)
+        else if (mappedCount > 0)
         {
-            long first = mapped.Min(r => r.Start), last = mapped.Max(r => r.End);
-            long sum = mapped.Sum(r => r.End - r.Start);
+            long first = mappedFirst, last = mappedLast, sum = mappedSum;
             buffers.Add(new Buffer("CPU_Mapped", "CPU", last - first, mappedCount,
                 last - first == sum
                     ? $"the file bytes of {mappedCount} CPU-resident tensors, mapped"
@@ -137,6 +191,33 @@ internal static class LlamaCppWeights
             buffers.Add(new Buffer("GPU", "GPU", gpu, gpuCount,
                 $"Σ bytes of {gpuCount} offloaded tensors, quantized rows padded to {GpuRowPadding} values, each aligned to {GpuAlignment}"));
         return buffers;
+    }
+
+    private static bool OnGpu(Facts facts, int i, int gpuStart, bool outputOnGpu, int cpuMoeLayers)
+    {
+        var layer = facts.Layers[i];
+        return layer.IsInput ? false : layer.IsOutput ? outputOnGpu
+            : layer.Block >= gpuStart && !(facts.Experts[i] && layer.Block < cpuMoeLayers);
+    }
+
+    /// <summary>
+    /// Bytes of the largest weight matrix that stays in system RAM while layers are offloaded (a GPU build with some weights on
+    /// the CPU): ggml's scheduler runs a matrix product of a micro-batch of 32 tokens or more on the GPU even when its weights
+    /// live in RAM, copying them into the GPU's compute buffer first (ggml-cuda.cu <c>offload_op</c>, minimum batch 32), so that
+    /// buffer holds one copy of the largest such matrix. Token embeddings are looked up by row, never multiplied; 0 when
+    /// nothing is offloaded or nothing stays behind.
+    /// </summary>
+    public static long LargestHostMatrix(TensorInventory weights, int layers, LlamaCppSettings settings)
+    {
+        if (settings.GpuLayers == 0 || !settings.Machine.HasGpu)
+            return 0;
+        var facts = FactsOf(weights, layers);
+        int gpuStart = settings.GpuStart(layers);
+        long largest = 0;
+        for (int i = 0; i < weights.Tensors.Count; i++)
+            if (facts.Matrices[i] && !facts.Skipped[i] && !OnGpu(facts, i, gpuStart, settings.GpuLayers >= 1, settings.CpuMoeLayers))
+                largest = Math.Max(largest, weights.Tensors[i].Bytes);
+        return largest;
     }
 
     private static bool IsExtraBlock(string name, int layers)
@@ -152,8 +233,11 @@ internal static class LlamaCppWeights
     {
         if (name.StartsWith("blk.", StringComparison.Ordinal))
         {
-            int dot = name.IndexOf('.', 4);
-            if (dot > 4 && int.TryParse(name.AsSpan(4, dot - 4), out int block))
+            // The block number by hand: this runs for every tensor of every new inventory.
+            int block = 0, i = 4;
+            while (i < name.Length && i < 12 && char.IsAsciiDigit(name[i]))
+                block = block * 10 + (name[i++] - '0');
+            if (i > 4 && i < name.Length && name[i] == '.')
                 return new TensorLayer(Math.Min(block, layers - 1));
         }
         if (name.StartsWith("token_embd", StringComparison.Ordinal) || name.StartsWith("position_embd", StringComparison.Ordinal)
@@ -178,10 +262,10 @@ internal static class LlamaCppWeights
     /// <summary>ggml's ne[1]: rows of a 2-D matrix (or per expert of a 3-D one); Shape lists dimensions outermost first.</summary>
     private static long Rows(TensorInfo t) => t.Shape.Count >= 2 ? t.Shape[^2] : 1;
 
-    private static long GpuBytes(TensorInfo t)
+    private static long GpuBytes(TensorInfo t, GgmlType? ggmlType)
     {
         long bytes = t.Bytes;
-        if (GgmlType.FromName(t.Type) is { BlockElements: > 1 } type && t.Shape.Count > 0 && t.Shape[^1] % GpuRowPadding != 0)
+        if (ggmlType is { BlockElements: > 1 } type && t.Shape.Count > 0 && t.Shape[^1] % GpuRowPadding != 0)
         {
             long extra = GpuRowPadding - t.Shape[^1] % GpuRowPadding;
             bytes += (extra + type.BlockElements - 1) / type.BlockElements * type.BlockBytes;

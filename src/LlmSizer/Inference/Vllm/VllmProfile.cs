@@ -182,7 +182,8 @@ public static class VllmProfile
 
     private static EstimateItem WeightsItem(ModelSpec spec, TensorInventory weights, int tp, long checkpoint, long perRank)
     {
-        var split = weights.Tensors.Where(t => t.Role != TensorRole.Buffer)
+        // The split by placement rule only shows in the formula with several ranks; one rank holds every tensor whole.
+        var split = tp == 1 ? [] : weights.Tensors.Where(t => t.Role != TensorRole.Buffer)
             .GroupBy(VllmWeights.ShardOf).ToDictionary(g => g.Key, g => g.Sum(t => t.Bytes));
         long Part(VllmShard s) => split.GetValueOrDefault(s);
         long padded = VllmWeights.PaddedVocab(spec.VocabSize);

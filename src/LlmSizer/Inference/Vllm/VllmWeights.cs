@@ -101,7 +101,7 @@ public static class VllmWeights
     public static VllmShard ShardOf(TensorInfo tensor)
     {
         string name = tensor.Name.AsSpan().ContainsAnyInRange('A', 'Z') ? tensor.Name.ToLowerInvariant() : tensor.Name;
-        string module = ModuleLeaf(name);
+        var module = ModuleLeaf(name);
         bool bias = name.EndsWith(".bias", StringComparison.Ordinal) || name.EndsWith("_bias", StringComparison.Ordinal);
         switch (tensor.Category)
         {
@@ -127,7 +127,7 @@ public static class VllmWeights
                 return VllmShard.Split;
             case ParameterCategory.Mlp:
                 if (module is "gate" or "router" or "ffn_gate_inp" or "ffn_gate_inp_shexp" or "shared_expert_gate"
-                    || name.Contains("e_score_correction_bias", StringComparison.Ordinal) || module == "exp_probs_b")
+                    || name.Contains("e_score_correction_bias", StringComparison.Ordinal) || module is "exp_probs_b")
                     return VllmShard.Replicated;
                 // Row-parallel biases are added once after the all-reduce, so every rank keeps the whole vector.
                 if (bias && (module is "down_proj" or "fc2" or "c_proj" or "dense_4h_to_h" or "ffn_down" or "ffn_down_exps" or "w2"
@@ -144,7 +144,7 @@ public static class VllmWeights
     /// <c>blk.3.attn_k.weight</c> → attn_k, <c>…k_proj.scales</c> → k_proj), or the last segment when the name has none
     /// (<c>…self_attn.sinks</c> → sinks).
     /// </summary>
-    private static string ModuleLeaf(string name)
+    private static ReadOnlySpan<char> ModuleLeaf(string name)
     {
         // Walks the dotted name from the end without splitting it: this runs for every tensor of every estimate.
         int end = name.Length;
@@ -154,7 +154,7 @@ public static class VllmWeights
             var segment = name.AsSpan(dot + 1, end - dot - 1);
             // bitsandbytes stacks several suffixes (weight.absmax, weight.quant_state.bitsandbytes__nf4): skip them all.
             if (dot < 0 || !IsParameterSuffix(segment))
-                return segment.ToString();
+                return segment;
             end = dot;
         }
     }

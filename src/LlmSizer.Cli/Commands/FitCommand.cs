@@ -1,0 +1,57 @@
+using System.CommandLine;
+using LlmSizer.Cli.Rendering;
+using LlmSizer.Errors;
+using LlmSizer.Hardware;
+using LlmSizer.Hardware.Fit;
+using LlmSizer.Reports;
+
+namespace LlmSizer.Cli.Commands;
+
+/// <summary>
+/// <c>llmsizer fit MODEL [--device NAME[xN]] [--ram SIZE] [--storage CLASS] [inference options]</c>: does it fit, how to place
+/// it, what RAM, disk and load time it needs; without <c>--device</c>, the catalog's devices that run it, ranked.
+/// </summary>
+internal static class FitCommand
+{
+    public static Command Create(CliOutput output)
+    {
+        var model = CommonOptions.Model();
+        var device = new Option<string?>("--device") { Description = "The device: a catalog name (rtx-4090, 4090, h100, m4-max-128gb), NAMExN for several (h100x8), or custom:mem=24GB,bw=1008GB/s,fp16=165TF" };
+        var count = new Option<int?>("--count") { Description = "How many of the device (the same as NAMExN)" };
+        var devicesFile = new Option<string?>("--devices-file") { Description = "A JSON file of your own devices (the catalog's format) to resolve names from as well" };
+        var ram = new Option<string?>("--ram") { Description = "System RAM for layers kept on the CPU, e.g. 64GB (default: not checked)" };
+        var storage = new Option<string?>("--storage") { Description = "Where the model file is read from, for the load time: hdd, sata-ssd, nvme3, nvme4, nvme5, nas-1gbe, nas-10gbe… or a rate such as 800MB/s" };
+        var cpu = new Option<string?>("--cpu") { Description = "The host CPU and memory for layers kept in RAM, a catalog CPU entry (ddr5-5600-2ch, ddr4-3200-2ch…; default ddr5-5600-2ch)" };
+        var margin = new Option<string?>("--margin") { Description = "Memory to keep free on each GPU (default 1GiB, llama.cpp's --fit-target; none for vLLM)" };
+        var inference = new InferenceArguments();
+        var json = CommonOptions.Json();
+        var command = new Command("fit", "Will it fit: verdict, GPU layers and split, RAM, disk, load time, longest context; without --device, which devices run it") { model, device, count, devicesFile, ram, storage, cpu, margin };
+        inference.AddTo(command);
+        command.Options.Add(json);
+        command.SetAction(parse =>
+        {
+            var options = inference.Read(parse);
+            var index = parse.GetValue(devicesFile) is { } file ? DeviceCatalog.WithFile(file) : DeviceCatalog.Index;
+            long? marginBytes = InferenceArguments.Size(parse.GetValue(margin), "--margin");
+            var source = InspectCommand.Open(parse.GetValue(model)!);
+            if (parse.GetValue(device) is not { } name)
+            {
+                if (parse.GetValue(count) is not null || parse.GetValue(ram) is not null)
+                    throw new UsageException("--count and --ram need --device (without it, fit ranks every catalog device)");
+                return output.Emit(FitRanking.Build(source, options, index.Devices), c => c.FitRanking, FitRenderer.RenderRanking);
+            }
+            var selection = parse.GetValue(count) is { } n ? index.Resolve(name, n) : index.Resolve(name);
+            var fit = new FitOptions(selection,
+                InferenceArguments.Size(parse.GetValue(ram), "--ram"),
+                parse.GetValue(storage) is { } s ? DeviceCatalog.ResolveStorage(s) : null,
+                marginBytes,
+                parse.GetValue(cpu) is { } c ? HostCpu(index.Resolve(c)) : null);
+            return output.Emit(FitReport.Build(source, options, fit), c => c.FitReport, FitRenderer.Render);
+        });
+        return command;
+    }
+
+    private static DeviceSpec HostCpu(DeviceSelection selection) => selection.Device.Kind == DeviceKind.Cpu
+        ? selection.Device
+        : throw new UsageException($"--cpu '{selection.Device.Id}' is not a CPU entry; name one such as ddr5-5600-2ch (see 'llmsizer devices --kind cpu')");
+}
