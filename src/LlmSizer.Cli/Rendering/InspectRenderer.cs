@@ -121,8 +121,14 @@ internal static class InspectRenderer
             $"vocab {s.VocabSize}",
             s.TiedEmbeddings ? "tied embeddings" : "untied embeddings",
             NormText(s.Norm),
-            s.Positions == PositionEncoding.Learned ? $"learned positions ({s.LearnedPositions})" : s.Positions.ToString().ToLowerInvariant(),
+            s.Positions == PositionEncoding.Learned ? $"learned positions ({s.LearnedPositions})"
+                : s.Positions == PositionEncoding.None ? "no positional encoding" : s.Positions.ToString().ToLowerInvariant(),
         };
+        if (s.Recurrent is { } r)
+            parts.Insert(2, $"hybrid: {r.Count(LayerMixer.Attention)} attention + {r.Count(LayerMixer.Recurrent)} {RecurrentText(r.Kind)} layers" +
+                (r.HasMlpOnlyLayers ? $" + {r.Count(LayerMixer.None)} MLP-only" : ""));
+        if (s.AttentionOutputGate)
+            parts.Add("gated attention output");
         if (s.ParallelBlocks)
             parts.Add("parallel attention+MLP");
         if (s.SlidingWindow is { } w)
@@ -140,6 +146,13 @@ internal static class InspectRenderer
         NormKind.LayerNorm => "LayerNorm",
         NormKind.LayerNormNoBias => "LayerNorm without bias",
         _ => "non-parametric LayerNorm",
+    };
+
+    private static string RecurrentText(RecurrentKind kind) => kind switch
+    {
+        RecurrentKind.GatedDeltaNet => "Gated DeltaNet",
+        RecurrentKind.Mamba2 => "Mamba-2",
+        _ => "short-convolution",
     };
 
     private static string AttentionKind(ModelSpec s) =>

@@ -22,6 +22,9 @@ public static class TensorClassifier
 
         if (last is "project_in" or "project_out")
             return ParameterCategory.Other;
+        // Recurrent token mixers take attention's place in hybrid models; their inner norms go with them.
+        if (IsRecurrentMixer(name, last))
+            return ParameterCategory.Attention;
         if (IsAttentionNorm(last))
             return ParameterCategory.Attention;
         if (IsNorm(last))
@@ -74,6 +77,14 @@ public static class TensorClassifier
                 return name.AsSpan(0, name.Length - s.Length);
         return name;
     }
+
+    /// <summary>
+    /// llama.cpp's <c>ssm_*</c> and <c>shortconv.*</c> tensors; transformers' <c>linear_attn.*</c> (Gated DeltaNet), <c>mamba.*</c>
+    /// (Granite-4.0-H) and LFM2's <c>conv.*</c> modules.
+    /// </summary>
+    private static bool IsRecurrentMixer(ReadOnlySpan<char> name, ReadOnlySpan<char> last) =>
+        last.StartsWith("ssm_", StringComparison.Ordinal) || Has(name, ".shortconv.") || Has(name, ".linear_attn.")
+        || Has(name, ".mamba.") || Has(name, ".conv.");
 
     private static bool IsAttentionNorm(ReadOnlySpan<char> last) =>
         last is "q_norm" or "k_norm" or "attn_q_norm" or "attn_k_norm" or "q_a_layernorm" or "kv_a_layernorm"

@@ -73,6 +73,13 @@ public sealed record ModelSpec
     /// <summary>OPT-350m style: embeddings live in a smaller space and are projected in and out of the hidden size.</summary>
     public int? EmbeddingProjectionSize { get; init; }
 
+    /// <summary>
+    /// Dimensions of each head that rotary embeddings turn, when fewer than the head size (Qwen3-Next's
+    /// <c>partial_rotary_factor</c> 0.25 × head_dim 256 = 64). Null: the whole head. Stores no parameters; engines size their
+    /// rotary tables by it.
+    /// </summary>
+    public int? RotaryDimensions { get; init; }
+
     /// <summary>Longest context the model was built for, in tokens.</summary>
     public int MaxContextTokens { get; init; }
 
@@ -86,8 +93,26 @@ public sealed record ModelSpec
     /// <summary>gpt-oss stores one learned sink logit per attention head and layer.</summary>
     public bool AttentionSinks { get; init; }
 
-    /// <summary>DeepSeek-V3 multi-token-prediction layers; counted apart from the main model.</summary>
+    /// <summary>Multi-token-prediction layers (DeepSeek-V3, Qwen3-Next); counted apart from the main model.</summary>
     public int MultiTokenPredictionLayers { get; init; }
+
+    /// <summary>
+    /// The multi-token-prediction module reuses the main model's token embedding and LM head (Qwen3-Next, Qwen3.5) instead of
+    /// storing copies of its own (DeepSeek-V3).
+    /// </summary>
+    public bool MultiTokenPredictionSharesHead { get; init; }
+
+    /// <summary>
+    /// The query projection also yields a per-head output gate, so it is twice as wide (Qwen3-Next's and Qwen3.5's gated
+    /// attention, <c>attn_output_gate</c>); the gate multiplies the attention output before <c>o_proj</c>.
+    /// </summary>
+    public bool AttentionOutputGate { get; init; }
+
+    /// <summary>
+    /// Hybrid models: which layers are recurrent (Mamba-2, Gated DeltaNet, short convolution) rather than attention, and
+    /// their sizes. Recurrent layers keep a fixed-size state per sequence instead of a KV cache. Null: every layer attends.
+    /// </summary>
+    public RecurrentSpec? Recurrent { get; init; }
 
     /// <summary>
     /// The one key/value head count for code that needs a single number: <see cref="KeyValueHeads"/>, else the largest entry of
@@ -102,10 +127,21 @@ public sealed record ModelSpec
 
     /// <summary>
     /// Key/value heads of layer <paramref name="layer"/> (0-based): its <see cref="KeyValueHeadsPerLayer"/> entry when given
-    /// (0 for a layer without attention keys and values), else <see cref="EffectiveKeyValueHeads"/>.
+    /// (0 for a layer without attention keys and values), else <see cref="EffectiveKeyValueHeads"/>; 0 for a hybrid model's
+    /// layers that do not attend (<see cref="IsAttentionLayer"/>).
     /// </summary>
     public int KeyValueHeadsAt(int layer) =>
-        KeyValueHeadsPerLayer is { } perLayer ? perLayer[layer] : EffectiveKeyValueHeads;
+        !IsAttentionLayer(layer) ? 0 : KeyValueHeadsPerLayer is { } perLayer ? perLayer[layer] : EffectiveKeyValueHeads;
+
+    /// <summary>Whether layer <paramref name="layer"/> (0-based) attends: every layer, except a hybrid model's recurrent and MLP-only ones.</summary>
+    public bool IsAttentionLayer(int layer) => Recurrent is not { } r || r.MixerAt(layer) == LayerMixer.Attention;
+
+    /// <summary>Whether layer <paramref name="layer"/> (0-based) has an MLP (all do, except Nemotron-H's mixer-only layers).</summary>
+    public bool HasMlpAt(int layer) => Recurrent is not { } r || r.HasMlpAt(layer);
+
+    /// <summary>How many layers attend (all of them, unless the model is a hybrid).</summary>
+    [JsonIgnore]
+    public int AttentionLayerCount => Recurrent is { } r ? r.Count(LayerMixer.Attention) : Layers;
 
     [JsonIgnore]
     public int EffectiveHeadDim => HeadDim ?? HiddenSize / AttentionHeads;

@@ -13,6 +13,14 @@ public static class ModelSpecValidator
     public const long MaxFfn = 1L << 26;
     public const int MaxExperts = 1 << 16;
 
+    /// <summary>Field names the recurrent sizes are reported under (Gated DeltaNet's and Mamba-2's config names).</summary>
+    public const string SsmHeadsField = "ssm heads (linear_num_value_heads / mamba_n_heads)",
+        SsmHeadDimField = "ssm head_dim (linear_value_head_dim / mamba_d_head)",
+        SsmStateField = "ssm state_size (linear_key_head_dim / mamba_d_state)",
+        SsmGroupsField = "ssm groups (linear_num_key_heads / mamba_n_groups)",
+        ConvKernelField = "conv_kernel",
+        LayerPatternField = "layer pattern";
+
     public static void Validate(ModelSpec spec)
     {
         Range("vocab_size", spec.VocabSize, 1, MaxVocab);
@@ -33,6 +41,8 @@ public static class ModelSpecValidator
             throw new ModelSpecException("num_attention_heads",
                 $"expected a divisor of hidden_size ({spec.HiddenSize}) since no head_dim is given, found {spec.AttentionHeads}");
         Range("norms per layer", spec.NormsPerLayer, 0, 8);
+        if (spec.RotaryDimensions is { } rotary)
+            Range("rotary dimensions (partial_rotary_factor × head_dim)", rotary, 1, spec.EffectiveHeadDim);
         Range("max_position_embeddings", spec.MaxContextTokens, 0, int.MaxValue);
         Range("learned positions", spec.LearnedPositions, 0, 100_000_000);
         if (spec.EmbeddingProjectionSize is { } proj)
@@ -66,6 +76,33 @@ public static class ModelSpecValidator
             Range("sliding_window", w.WindowTokens, 1, int.MaxValue);
             Range("sliding window global-layer period", w.GlobalLayerPeriod, 0, spec.Layers);
         }
+        if (spec.Recurrent is { } r)
+            ValidateRecurrent(spec, r);
+    }
+
+    /// <summary>The recurrent layers' sizes and the layer pattern; field names are the Hugging Face ones where a config has one.</summary>
+    private static void ValidateRecurrent(ModelSpec spec, RecurrentSpec r)
+    {
+        const string pattern = LayerPatternField;
+        if (spec.Mla is not null)
+            throw new ModelSpecException(pattern, "expected no recurrent layers with multi-head latent attention");
+        if (r.LayerPattern.Length != spec.Layers)
+            throw new ModelSpecException(pattern, $"expected one character per layer ({spec.Layers}), found {r.LayerPattern.Length}");
+        int bad = r.LayerPattern.AsSpan().IndexOfAnyExcept("M*-");
+        if (bad >= 0)
+            throw new ModelSpecException(pattern, $"layer {bad}: expected M (recurrent), * (attention) or - (MLP only), found '{r.LayerPattern[bad]}'");
+        if (!r.LayerPattern.Contains('M'))
+            throw new ModelSpecException(pattern, "expected at least one recurrent layer (M); a model without one needs no recurrent description");
+        Range(ConvKernelField, r.ConvKernel, 1, 1024);
+        if (r.Kind == RecurrentKind.ShortConv)
+            return;
+        Range(SsmHeadsField, r.Heads, 1, MaxHeads);
+        Range(SsmHeadDimField, r.HeadDim, 1, MaxHidden);
+        Range(SsmStateField, r.StateSize, 1, MaxHidden);
+        Range(SsmGroupsField, r.Groups, 1, r.Heads);
+        if (r.Heads % r.Groups != 0)
+            throw new ModelSpecException(SsmGroupsField,
+                $"expected a divisor of the ssm heads ({r.Heads}), found {r.Groups}");
     }
 
     private static void ValidatePerLayerKeyValueHeads(ModelSpec spec, int[] perLayer)

@@ -5,7 +5,10 @@ public enum ParameterCategory
 {
     /// <summary>Token and learned position embeddings.</summary>
     Embedding,
-    /// <summary>q/k/v/o projections, their biases, q/k norms, MLA down/up projections and norms, attention sinks.</summary>
+    /// <summary>
+    /// q/k/v/o projections, their biases, q/k norms, MLA down/up projections and norms, attention sinks; in hybrid models also
+    /// the recurrent token mixers that take attention's place (Mamba-2, Gated DeltaNet, short convolutions), their norms included.
+    /// </summary>
     Attention,
     /// <summary>Dense MLPs, routers, routed and shared experts.</summary>
     Mlp,

@@ -26,8 +26,18 @@ public static class ParameterCounter
         if (spec.EmbeddingNorm)
             AddNorm(main, spec, "embedding.norm", 1, h);
 
-        int moeLayers = Enumerable.Range(0, spec.Layers).Count(spec.IsMoeLayer);
-        AddDecoderLayers(main, spec, "layers", spec.Layers, spec.Layers - moeLayers, moeLayers);
+        int moeLayers = 0, denseLayers = 0;
+        for (int l = 0; l < spec.Layers; l++)
+        {
+            if (!spec.HasMlpAt(l))
+                continue;
+            if (spec.IsMoeLayer(l))
+                moeLayers++;
+            else
+                denseLayers++;
+        }
+        int recurrentLayers = spec.Recurrent?.Count(LayerMixer.Recurrent) ?? 0;
+        AddDecoderLayers(main, spec, "layers", spec.Layers, spec.AttentionLayerCount, recurrentLayers, denseLayers, moeLayers);
 
         if (spec.FinalNorm)
             AddNorm(main, spec, "final_norm", 1, h);
@@ -41,8 +51,9 @@ public static class ParameterCounter
     }
 
     /// <summary>
-    /// DeepSeek-V3's MTP module as its checkpoint stores it: a full MoE decoder layer, the enorm/hnorm pair,
-    /// the 2h→h projection, the shared-head norm, and its own copies of the embedding and output matrices.
+    /// A multi-token-prediction module as its checkpoint stores it: a full (attention) decoder layer, the enorm/hnorm pair,
+    /// the 2h→h projection, the shared-head norm, and — DeepSeek-V3, not Qwen3-Next (<see cref="ModelSpec.MultiTokenPredictionSharesHead"/>) —
+    /// its own copies of the embedding and output matrices.
     /// </summary>
     private static List<ParameterComponent> CountMultiTokenPrediction(ModelSpec spec)
     {
@@ -52,21 +63,26 @@ public static class ParameterCounter
             return apart;
         long h = spec.HiddenSize;
         bool moe = spec.Moe is not null;
-        AddDecoderLayers(apart, spec, "mtp.layer", n, moe ? 0 : n, moe ? n : 0);
+        AddDecoderLayers(apart, spec, "mtp.layer", n, n, 0, moe ? 0 : n, moe ? n : 0);
         AddNorm(apart, spec, "mtp.enorm_hnorm", n, 2 * h, $"enorm + hnorm, 2 × hidden {h}");
         apart.Add(Dense("mtp.eh_proj", ParameterCategory.Other, n, 2 * h * h, $"2·hidden × hidden = {2 * h} × {h}"));
         AddNorm(apart, spec, "mtp.shared_head.norm", n, h);
+        if (spec.MultiTokenPredictionSharesHead)
+            return apart;
         apart.Add(Dense("mtp.embedding_copy", ParameterCategory.Embedding, n, spec.VocabSize * h, $"vocab × hidden = {spec.VocabSize} × {h}"));
         apart.Add(Dense("mtp.shared_head.head", ParameterCategory.LmHead, n, spec.VocabSize * h, $"vocab × hidden = {spec.VocabSize} × {h}"));
         return apart;
     }
 
-    private static void AddDecoderLayers(List<ParameterComponent> into, ModelSpec spec, string prefix, int layers, int denseLayers, int moeLayers)
+    private static void AddDecoderLayers(List<ParameterComponent> into, ModelSpec spec, string prefix, int layers,
+        int attentionLayers, int recurrentLayers, int denseLayers, int moeLayers)
     {
         if (spec.Mla is { } mla)
             AddLatentAttention(into, spec, mla, prefix, layers);
-        else
-            AddAttention(into, spec, prefix, layers);
+        else if (attentionLayers > 0)
+            AddAttention(into, spec, prefix, attentionLayers);
+        if (recurrentLayers > 0 && spec.Recurrent is { } recurrent)
+            AddRecurrent(into, spec, recurrent, prefix, recurrentLayers);
 
         AddNorm(into, spec, $"{prefix}.norms", layers, spec.NormsPerLayer * (long)spec.HiddenSize,
             $"{spec.NormsPerLayer} norms × hidden {spec.HiddenSize}");
@@ -82,8 +98,9 @@ public static class ParameterCounter
         long h = spec.HiddenSize, hd = spec.EffectiveHeadDim;
         long qWidth = spec.AttentionHeads * hd;
         bool qkvBias = spec.Biases.Qkv;
-        into.Add(Linear($"{prefix}.attention.q", ParameterCategory.Attention, layers, h, qWidth, qkvBias,
-            $"heads {spec.AttentionHeads} × head_dim {hd}"));
+        // A gated attention's query projection also yields the output gate: twice the width.
+        into.Add(Linear($"{prefix}.attention.q", ParameterCategory.Attention, layers, h, spec.AttentionOutputGate ? 2 * qWidth : qWidth, qkvBias,
+            $"heads {spec.AttentionHeads} × head_dim {hd}" + (spec.AttentionOutputGate ? " × 2 (query and output gate)" : "")));
         // k and v are as wide as the layer's KV heads. Layers with equal counts form one component (in order of first
         // appearance) so the breakdown stays short; a uniform model keeps its single, unsuffixed k and v components.
         var kvGroups = KeyValueHeadGroups(spec, prefix, layers);
@@ -125,7 +142,57 @@ public static class ParameterCounter
     {
         if (spec.KeyValueHeadsPerLayer is not { } perLayer || prefix != "layers")
             return [(spec.EffectiveKeyValueHeads, layers)];
-        return perLayer.GroupBy(kv => kv).Select(g => (g.Key, g.Count())).ToList();
+        return perLayer.Where((_, l) => spec.IsAttentionLayer(l)).GroupBy(kv => kv).Select(g => (g.Key, g.Count())).ToList();
+    }
+
+    /// <summary>
+    /// The recurrent token mixers of a hybrid model (counted with attention: they take its place), as the transformers
+    /// modelling code stores them:
+    /// <list type="bullet">
+    /// <item>Gated DeltaNet (Qwen3-Next <c>linear_attn</c>): in_proj_qkvz (queries and keys of groups × state each, values and
+    /// the output gate z of inner each), in_proj_ba (β and α per value head), a bias-free depthwise conv1d over q, k and v,
+    /// dt_bias and A_log per value head, a gated RMSNorm of one value head's size, out_proj;</item>
+    /// <item>Mamba-2 (Granite-4.0-H <c>mamba</c>, Nemotron-H <c>mixer</c>): in_proj to z and x (inner each), B and C (groups × state
+    /// each) and dt (heads), the conv1d over x, B and C with its bias, dt_bias, A_log and D per head, a gated RMSNorm over the
+    /// inner width, out_proj;</item>
+    /// <item>short convolution (LFM2 <c>conv</c>): in_proj to 3 × hidden (B, C and x), a depthwise conv1d over the hidden size, out_proj.</item>
+    /// </list>
+    /// </summary>
+    private static void AddRecurrent(List<ParameterComponent> into, ModelSpec spec, RecurrentSpec r, string prefix, int layers)
+    {
+        long h = spec.HiddenSize, inner = r.InnerSize, bc = 2L * r.Groups * r.StateSize, heads = r.Heads;
+        long channels = r.ConvChannels(spec.HiddenSize);
+        string p = $"{prefix}.recurrent";
+        bool projBias = r.ProjectionBias;
+        switch (r.Kind)
+        {
+            case RecurrentKind.GatedDeltaNet:
+                into.Add(Linear($"{p}.in_proj_qkvz", ParameterCategory.Attention, layers, h, bc + 2 * inner, projBias,
+                    $"q and k: 2 × key heads {r.Groups} × key size {r.StateSize}; v and z: 2 × value heads {heads} × value size {r.HeadDim}"));
+                into.Add(Linear($"{p}.in_proj_ba", ParameterCategory.Attention, layers, h, 2 * heads, false, $"β and α: 2 × value heads {heads}"));
+                break;
+            case RecurrentKind.Mamba2:
+                into.Add(Linear($"{p}.in_proj", ParameterCategory.Attention, layers, h, 2 * inner + bc + heads, projBias,
+                    $"z and x: 2 × inner {inner}; B and C: 2 × groups {r.Groups} × state {r.StateSize}; dt: heads {heads}"));
+                break;
+            default:
+                into.Add(Linear($"{p}.in_proj", ParameterCategory.Attention, layers, h, 3 * h, projBias, $"B, C and x: 3 × hidden {h}"));
+                break;
+        }
+        into.Add(Dense($"{p}.conv1d", ParameterCategory.Attention, layers, checked(channels * r.ConvKernel + (r.ConvBias ? channels : 0)),
+            $"channels {channels} × kernel {r.ConvKernel}" + (r.ConvBias ? $" + bias {channels}" : "")));
+        if (r.Kind != RecurrentKind.ShortConv)
+        {
+            int perHead = r.Kind == RecurrentKind.Mamba2 ? 3 : 2;
+            into.Add(Dense($"{p}.per_head", ParameterCategory.Attention, layers, perHead * heads,
+                $"{(perHead == 3 ? "dt_bias, A_log and D" : "dt_bias and A_log")}: {perHead} × heads {heads}"));
+            long normWidth = r.Kind == RecurrentKind.Mamba2 ? inner : r.HeadDim;
+            AddNorm(into, spec, $"{p}.norm", layers, normWidth,
+                r.Kind == RecurrentKind.Mamba2 ? $"inner {inner} (gated RMSNorm)" : $"value head size {r.HeadDim} (gated RMSNorm, shared by the heads)",
+                ParameterCategory.Attention);
+        }
+        long outWidth = r.Kind == RecurrentKind.ShortConv ? h : inner;
+        into.Add(Linear($"{p}.out_proj", ParameterCategory.Attention, layers, outWidth, h, projBias, null));
     }
 
     private static void AddLatentAttention(List<ParameterComponent> into, ModelSpec spec, MlaSpec mla, string prefix, int layers)

@@ -198,14 +198,17 @@ public static class GgufQuantizer
         }
 
         /// <summary>
-        /// llama.cpp quantizes 2-D and 3-D weights only; never norms, the expert router, or learned positions. The converter
-        /// has already written everything else in F32 (vectors, biases, routers, positions).
+        /// llama.cpp quantizes 2-D and 3-D weights only; never norms, the expert router, learned positions, or recurrent
+        /// layers' small convolution kernels (ssm_conv1d, shortconv.conv). The converter has already written everything else in
+        /// F32 (vectors, biases, routers, positions, convolutions).
         /// </summary>
         private static bool MayQuantize(GgufLayoutTensor t) =>
             t.Dimensions >= 2
             && t.Name.EndsWith("weight", StringComparison.Ordinal)
             && !t.Name.Contains("_norm.weight", StringComparison.Ordinal)
             && !t.Name.Contains("ffn_gate_inp.weight", StringComparison.Ordinal)
+            && !t.Name.Contains("ssm_conv1d", StringComparison.Ordinal)
+            && !t.Name.Contains("shortconv.conv.weight", StringComparison.Ordinal)
             && t.Name != "position_embd.weight";
 
         private bool AttnVLike(Category c) =>

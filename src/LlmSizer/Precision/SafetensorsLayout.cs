@@ -70,7 +70,10 @@ internal static class SafetensorsLayout
         string name = t.Name;
         bool gpt2 = arch == "gpt2", falcon = arch == "falcon", gptOss = arch == "gpt-oss";
         string suffix = name.EndsWith(".bias", StringComparison.Ordinal) ? "bias" : "weight";
-        ReadOnlySpan<char> stem = name.AsSpan(0, name.LastIndexOf('.'));
+        // llama.cpp names a few parameters without a suffix (Gated DeltaNet's blk.N.ssm_a).
+        ReadOnlySpan<char> stem = name.EndsWith(".weight", StringComparison.Ordinal) || suffix == "bias"
+            ? name.AsSpan(0, name.LastIndexOf('.'))
+            : name.AsSpan();
 
         if (stem is "output" && gpt2)
             return null; // GPT-2's checkpoint ties lm_head to wte and does not store it.
@@ -91,7 +94,7 @@ internal static class SafetensorsLayout
             {
                 "token_embd" => gpt2 ? "transformer.wte" : falcon ? "transformer.word_embeddings" : "model.embed_tokens",
                 "position_embd" => "transformer.wpe",
-                "token_embd_norm" => "model.embed_layernorm",
+                "token_embd_norm" => arch == "lfm2" ? "model.embedding_norm" : "model.embed_layernorm",
                 "output_norm" => gpt2 || falcon ? "transformer.ln_f" : "model.norm",
                 "output" => "lm_head",
                 "project_in" => "model.project_in",
@@ -105,9 +108,22 @@ internal static class SafetensorsLayout
             prefix = t.Layer < prefixes.Length
                 ? prefixes[t.Layer] ??= BlockPrefix(t.Layer, gpt2 || falcon)
                 : BlockPrefix(t.Layer, gpt2 || falcon);
-            string shared = arch == "qwen2moe" ? "mlp.shared_expert" : "mlp.shared_experts";
+            string shared = arch is "qwen2moe" or "qwen3next" ? "mlp.shared_expert" : arch == "granitehybrid" ? "shared_mlp" : "mlp.shared_experts";
+            bool mamba = spec.Recurrent?.Kind == RecurrentKind.Mamba2, lfm2 = arch == "lfm2";
             module = local switch
             {
+                // LFM2 (modeling_lfm2.py): operator_norm, conv.*, self_attn.out_proj / q_layernorm / k_layernorm, feed_forward.w1-w3.
+                "attn_norm" when lfm2 => "operator_norm",
+                "ffn_norm" when lfm2 => "ffn_norm",
+                "attn_output" when lfm2 => "self_attn.out_proj",
+                "attn_q_norm" when lfm2 => "self_attn.q_layernorm",
+                "attn_k_norm" when lfm2 => "self_attn.k_layernorm",
+                "ffn_gate" when lfm2 => "feed_forward.w1",
+                "ffn_up" when lfm2 => "feed_forward.w3",
+                "ffn_down" when lfm2 => "feed_forward.w2",
+                "shortconv.in_proj" => "conv.in_proj",
+                "shortconv.conv" => "conv.conv",
+                "shortconv.out_proj" => "conv.out_proj",
                 "attn_norm" => gpt2 ? "ln_1" : falcon && spec.NormsPerLayer == 2 ? "ln_attn" : "input_layernorm",
                 "attn_norm_2" => "ln_mlp",
                 "ffn_norm" => gpt2 ? "ln_2" : spec.NormsPerLayer == 4 ? "pre_feedforward_layernorm" : "post_attention_layernorm",
@@ -116,6 +132,8 @@ internal static class SafetensorsLayout
                 "attn_q" => "self_attn.q_proj",
                 "attn_k" => "self_attn.k_proj",
                 "attn_v" => "self_attn.v_proj",
+                // Gated DeltaNet's q/k/v projection (Qwen3.5's name; Qwen3-Next fuses in_proj_qkv and in_proj_z into in_proj_qkvz).
+                "attn_qkv" when spec.Recurrent is not null => "linear_attn.in_proj_qkv",
                 "attn_qkv" => gpt2 ? "attn.c_attn" : falcon ? "self_attention.query_key_value" : "self_attn.qkv_proj",
                 "attn_output" => gpt2 ? "attn.c_proj" : falcon ? "self_attention.dense" : "self_attn.o_proj",
                 "attn_q_norm" => "self_attn.q_norm",
@@ -139,10 +157,20 @@ internal static class SafetensorsLayout
                 "ffn_up_shexp" => shared + ".up_proj",
                 "ffn_down_shexp" => shared + ".down_proj",
                 "ffn_gate_inp_shexp" => "mlp.shared_expert_gate",
+                // The rest of Gated DeltaNet, and Mamba-2 (Granite-4.0-H's mamba.*).
+                "attn_gate" => "linear_attn.in_proj_z",
+                "ssm_in" => mamba ? "mamba.in_proj" : "linear_attn.in_proj_qkvz",
+                "ssm_ba" => "linear_attn.in_proj_ba",
+                "ssm_conv1d" => mamba ? "mamba.conv1d" : "linear_attn.conv1d",
+                "ssm_dt" => mamba ? "mamba.dt_bias" : "linear_attn.dt_bias",
+                "ssm_a" => mamba ? "mamba.A_log" : "linear_attn.A_log",
+                "ssm_d" => "mamba.D",
+                "ssm_norm" => mamba ? "mamba.norm" : "linear_attn.norm",
+                "ssm_out" => mamba ? "mamba.out_proj" : "linear_attn.out_proj",
                 _ => local.ToString(),
             };
-            parameterStyle = local is "attn_sinks" or "exp_probs_b" || (gptOss && local.EndsWith("_exps", StringComparison.Ordinal));
-            if (local is "exp_probs_b")
+            parameterStyle = local is "attn_sinks" or "exp_probs_b" or "ssm_dt" or "ssm_a" or "ssm_d" || (gptOss && local.EndsWith("_exps", StringComparison.Ordinal));
+            if (local is "exp_probs_b" or "ssm_dt" or "ssm_a" or "ssm_d")
                 suffix = "weight"; // a bare parameter: the name is the module itself
 
             if (local is "attn_k_b" && spec.Mla is { } mla)
@@ -155,6 +183,10 @@ internal static class SafetensorsLayout
             {
                 // gate_up_proj: gate and up stacked along the rows, as gpt-oss stores them ([experts, 2 × ffn, hidden]; the bias [experts, 2 × ffn]).
                 shape = suffix == "bias" ? [t.Shape[0], 2 * t.Shape[1]] : [t.Shape[0], 2 * t.Shape[1], t.Shape[2]];
+            }
+            else if (local is "shortconv.conv" && suffix == "weight")
+            {
+                shape = [t.Shape[0], 1, t.Shape[1]]; // nn.Conv1d(hidden, hidden, kernel, groups=hidden): [hidden, 1, kernel]
             }
             else if (local is "ffn_gate_inp_shexp")
             {

@@ -32,11 +32,13 @@ public sealed class ModelSpecJsonConverter : JsonConverter<ModelSpec>
             "architecture", "vocabSize", "hiddenSize", "layers", "attentionHeads", "keyValueHeads", "keyValueHeadsPerLayer", "headDim", "ffnSize", "mlp",
             "activation", "biases", "norm", "normsPerLayer", "qkNorm", "finalNorm", "embeddingNorm", "parallelBlocks",
             "tiedEmbeddings", "positions", "learnedPositions", "embeddingProjectionSize", "maxContextTokens", "moe", "mla",
-            "slidingWindow", "attentionSinks", "multiTokenPredictionLayers"]);
+            "slidingWindow", "attentionSinks", "multiTokenPredictionLayers", "multiTokenPredictionSharesHead", "attentionOutputGate", "rotaryDimensions",
+            "recurrent"]);
         var biases = f.Object("biases");
         var moe = f.Object("moe");
         var mla = f.Object("mla");
         var window = f.Object("slidingWindow");
+        var recurrent = f.Object("recurrent");
         return new ModelSpec
         {
             Architecture = f.String("architecture") ?? throw new ModelSpecException(f.Name("architecture"), "required field is missing"),
@@ -70,6 +72,10 @@ public sealed class ModelSpecJsonConverter : JsonConverter<ModelSpec>
             MaxContextTokens = f.Int("maxContextTokens", 0, 0),
             AttentionSinks = f.Bool("attentionSinks", false),
             MultiTokenPredictionLayers = f.Int("multiTokenPredictionLayers", 0, 0),
+            MultiTokenPredictionSharesHead = f.Bool("multiTokenPredictionSharesHead", false),
+            AttentionOutputGate = f.Bool("attentionOutputGate", false),
+            RotaryDimensions = f.OptionalInt("rotaryDimensions"),
+            Recurrent = recurrent is null ? null : Recurrent(recurrent),
             Moe = moe is null ? null : new MoeSpec
             {
                 RoutedExperts = moe.Int("routedExperts"),
@@ -98,6 +104,23 @@ public sealed class ModelSpecJsonConverter : JsonConverter<ModelSpec>
                 GlobalLayerPeriod = window.Int("globalLayerPeriod", 0, 0),
                 Chunked = window.Bool("chunked", false),
             },
+        };
+    }
+
+    private static RecurrentSpec Recurrent(JsonFields r)
+    {
+        Reject(r, ["kind", "layerPattern", "convKernel", "stateSize", "groups", "heads", "headDim", "convBias", "projectionBias"]);
+        return new RecurrentSpec
+        {
+            Kind = r.Has("kind") ? Enum<RecurrentKind>(r, "kind", default) : throw new ModelSpecException(r.Name("kind"), "required field is missing"),
+            LayerPattern = r.String("layerPattern") ?? throw new ModelSpecException(r.Name("layerPattern"), "required field is missing"),
+            ConvKernel = r.Int("convKernel"),
+            StateSize = r.Int("stateSize", 0, 0),
+            Groups = r.Int("groups", 0, 0),
+            Heads = r.Int("heads", 0, 0),
+            HeadDim = r.Int("headDim", 0, 0),
+            ConvBias = r.Bool("convBias", false),
+            ProjectionBias = r.Bool("projectionBias", false),
         };
     }
 
@@ -162,6 +185,30 @@ public sealed class ModelSpecJsonConverter : JsonConverter<ModelSpec>
         w.WriteNumber("maxContextTokens", s.MaxContextTokens);
         w.WriteBoolean("attentionSinks", s.AttentionSinks);
         w.WriteNumber("multiTokenPredictionLayers", s.MultiTokenPredictionLayers);
+        // Written only when set, so the JSON of every model without them stays as it was.
+        if (s.MultiTokenPredictionSharesHead)
+            w.WriteBoolean("multiTokenPredictionSharesHead", true);
+        if (s.AttentionOutputGate)
+            w.WriteBoolean("attentionOutputGate", true);
+        if (s.RotaryDimensions is { } rotary)
+            w.WriteNumber("rotaryDimensions", rotary);
+        if (s.Recurrent is { } r)
+        {
+            w.WriteStartObject("recurrent");
+            w.WriteString("kind", Camel(r.Kind.ToString()));
+            w.WriteString("layerPattern", r.LayerPattern);
+            w.WriteNumber("convKernel", r.ConvKernel);
+            if (r.Kind != RecurrentKind.ShortConv)
+            {
+                w.WriteNumber("stateSize", r.StateSize);
+                w.WriteNumber("groups", r.Groups);
+                w.WriteNumber("heads", r.Heads);
+                w.WriteNumber("headDim", r.HeadDim);
+            }
+            w.WriteBoolean("convBias", r.ConvBias);
+            w.WriteBoolean("projectionBias", r.ProjectionBias);
+            w.WriteEndObject();
+        }
         if (s.Moe is { } moe)
         {
             w.WriteStartObject("moe");

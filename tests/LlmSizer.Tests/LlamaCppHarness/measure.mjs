@@ -88,7 +88,8 @@ for (const m of request.models) {
             context: c.id,
             modelBytes: modelBytes.cpuRam + modelBytes.gpuVram,
             modelBuffers,
-            kvBuffers: mib(lines, /llama_kv_cache:\s+(\S+) KV buffer size =\s+([\d.]+) MiB/),
+            // KV buffers, and the recurrent-state buffers of hybrid and recurrent models (llama_memory_recurrent's RS buffer).
+            kvBuffers: mib(lines, /llama_(?:kv_cache|memory_recurrent):\s+(\S+) (?:KV|RS) buffer size =\s+([\d.]+) MiB/),
             computeBuffers: mib(lines, /sched_reserve:\s+(\S+) compute buffer size =\s+([\d.]+) MiB/),
             computeBuffersFine: mib(lines, /(\S+) compute buffer size (?:is|of)\s+([\d.]+) MiB/),
             outputBuffers: mib(lines, /llama_context:\s+(\S+)\s+output buffer size =\s+([\d.]+) MiB/),

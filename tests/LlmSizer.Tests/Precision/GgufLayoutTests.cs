@@ -49,7 +49,8 @@ public class GgufLayoutTests
         nameof(GgufModels.Llama31_8B), nameof(GgufModels.Mistral7B), nameof(GgufModels.Mixtral8x7B), nameof(GgufModels.Qwen25_05B),
         nameof(GgufModels.Qwen15MoeA27B), nameof(GgufModels.Qwen3_06B), nameof(GgufModels.Qwen3_30B_A3B), nameof(GgufModels.Gemma2_2B),
         nameof(GgufModels.Gemma3_1B), nameof(GgufModels.Phi3Mini128k), nameof(GgufModels.DeepSeekV3), nameof(GgufModels.GptOss20B),
-        nameof(GgufModels.Gpt2), nameof(GgufModels.Falcon7B),
+        nameof(GgufModels.Gpt2), nameof(GgufModels.Falcon7B), nameof(GgufModels.Qwen3Next80B), nameof(GgufModels.GraniteHTiny),
+        nameof(GgufModels.Lfm2_12B),
     };
 
     [Theory]

@@ -40,10 +40,10 @@ public class PublishedGgufSizeTests
     private static ModelSpec Spec(string id) => InlineSpecs.GetValueOrDefault(id) ?? ModelCatalog.Find(id)!.Spec;
 
     /// <summary>Predicted bytes of the file without its key/value metadata.</summary>
-    private static long Predict(string id, string mix, bool storeTiedOutput = false, bool? imatrix = null)
+    private static long Predict(string id, string mix, bool storeTiedOutput = false, bool? imatrix = null, bool fusedDeltaNetInput = false)
     {
         var spec = Spec(id);
-        var layout = GgufLayout.Tensors(spec, new GgufLayoutOptions { StoreTiedOutput = storeTiedOutput });
+        var layout = GgufLayout.Tensors(spec, new GgufLayoutOptions { StoreTiedOutput = storeTiedOutput, FusedGatedDeltaNetInput = fusedDeltaNetInput });
         var options = new GgufQuantOptions { Rules = GgufQuantRules.Before2026, Imatrix = imatrix };
         return GgufLayout.FileBytes(GgufQuantizer.Inventory(spec, layout, GgufQuantMix.Find(mix)!, options), metadataBytes: 0);
     }
@@ -123,6 +123,24 @@ public class PublishedGgufSizeTests
         long predicted = Predict("falcon-7b", mix, storeTiedOutput: true);
         // The three files differ from their predictions by the same 2,547,808 bytes: their common metadata.
         Assert.Equal(2_547_808, published - predicted);
+    }
+
+    /// <summary>
+    /// Qwen3-Next-80B-A3B-Instruct-Q4_K_M.gguf (the Qwen/Qwen3-Next-80B-A3B-Instruct-GGUF file), 48,410,988,384 bytes with SHA-256
+    /// d103b273… as recorded in a public llama.cpp benchmark log on GitHub (the repository lists it as 48.4 GB). It was converted
+    /// before llama.cpp split in_proj_qkvz: each Gated DeltaNet layer stores one ssm_in, which llama-quantize leaves at Q4_K,
+    /// where the split layout's attn_qkv takes Q5_K under the rules of the time (76,040,480 bytes more). No MTP layer. What is
+    /// left, 5,735,584 bytes, is the metadata: Qwen's 151,936-token tokenizer, as in the Qwen2.5 files above (5,934,912).
+    /// </summary>
+    [Fact]
+    public void Qwen3_next_80b_q4_k_m_is_predicted_to_its_tokenizer_with_the_fused_deltanet_input_it_was_converted_with()
+    {
+        const long published = 48_410_988_384;
+        long predicted = Predict("qwen3-next-80b-a3b", "Q4_K_M", fusedDeltaNetInput: true);
+        Assert.True(Math.Abs(predicted - (double)published) / published < 0.01);
+        Assert.Equal(5_735_584, published - predicted);
+        // Predicted from the split layout it overshoots the file: the attn_qkv upgrades it did not have.
+        Assert.Equal(76_040_480, Predict("qwen3-next-80b-a3b", "Q4_K_M") - predicted);
     }
 
     [Fact]

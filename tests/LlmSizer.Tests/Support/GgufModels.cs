@@ -56,6 +56,24 @@ internal sealed record GgufShape
     public int VDim { get; init; }
     /// <summary>Files converted after llama.cpp's MLA rework: kv_b split into k_b and v_b, and the *_mla length keys.</summary>
     public bool MlaV2Layout { get; init; }
+    // Hybrid recurrent layers (llama.cpp's ssm.* keys): Gated DeltaNet for qwen3next, qwen35, qwen35moe.
+    /// <summary>ssm.conv_kernel (lfm2: shortconv.l_cache); 0 for a model without recurrent layers.</summary>
+    public int SsmConv { get; init; }
+    /// <summary>ssm.state_size: Gated DeltaNet's key head size.</summary>
+    public int SsmState { get; init; }
+    /// <summary>ssm.group_count: Gated DeltaNet's key heads.</summary>
+    public int SsmGroups { get; init; }
+    /// <summary>ssm.time_step_rank: Gated DeltaNet's value heads.</summary>
+    public int SsmHeads { get; init; }
+    /// <summary>ssm.inner_size: value heads × value head size.</summary>
+    public int SsmInner { get; init; }
+    /// <summary>full_attention_interval: every this-many-th layer attends (gated attention), the others are recurrent.</summary>
+    public int FullAttentionInterval { get; init; } = 4;
+    /// <summary>The attention layers when they do not follow <see cref="FullAttentionInterval"/> (Granite-4.0-H's layer_types).</summary>
+    public int[]? AttentionLayers { get; init; }
+
+    public bool IsRecurrentLayer(int layer) =>
+        SsmConv > 0 && (AttentionLayers is { } attention ? Array.IndexOf(attention, layer) < 0 : (layer + 1) % FullAttentionInterval != 0);
 }
 
 /// <summary>Real models' shapes, and the writer that lays them out as GGUF.</summary>
@@ -146,6 +164,29 @@ internal static class GgufModels
         BlockNorms = ["attn_norm", "post_attention_norm"],
     };
 
+    /// <summary>Qwen/Qwen3-Next-80B-A3B-Instruct's config.json, as llama.cpp's converter writes it without the MTP layer.</summary>
+    public static GgufShape Qwen3Next80B => new()
+    {
+        Arch = "qwen3next", Name = "Qwen3-Next-80B-A3B-Instruct", Vocab = 151_936, Hidden = 2048, Layers = 48, Heads = 16, KvHeads = 2,
+        HeadDim = 256, Ffn = 5120, Context = 262_144, QkNorm = true, Experts = 512, ExpertsUsed = 10, ExpertFfn = 512, SharedExpertFfn = 512,
+        BlockNorms = ["attn_norm", "post_attention_norm"], SsmConv = 4, SsmState = 128, SsmGroups = 16, SsmHeads = 32, SsmInner = 4096,
+    };
+
+    /// <summary>ibm-granite/granite-4.0-h-tiny's config.json as llama.cpp's converter writes it (granitehybrid).</summary>
+    public static GgufShape GraniteHTiny => new()
+    {
+        Arch = "granitehybrid", Name = "granite-4.0-h-tiny", Vocab = 100_352, Hidden = 1536, Layers = 40, Heads = 12, KvHeads = 4,
+        Ffn = 512, Context = 131_072, Tied = true, Experts = 64, ExpertsUsed = 6, ExpertFfn = 512, SharedExpertFfn = 1024,
+        SsmConv = 4, SsmState = 128, SsmGroups = 1, SsmHeads = 48, SsmInner = 3072, AttentionLayers = [5, 15, 25, 35],
+    };
+
+    /// <summary>LiquidAI/LFM2-1.2B's config.json as llama.cpp's converter writes it (lfm2: feed_forward_length auto-adjusted to 8,192).</summary>
+    public static GgufShape Lfm2_12B => new()
+    {
+        Arch = "lfm2", Name = "LFM2-1.2B", Vocab = 65_536, Hidden = 2048, Layers = 16, Heads = 32, KvHeads = 8, Ffn = 8192,
+        Context = 128_000, Tied = true, QkNorm = true, SsmConv = 3, AttentionLayers = [2, 5, 8, 10, 12, 14],
+    };
+
     public static GgufShape Gpt2 => new()
     {
         Arch = "gpt2", Name = "gpt2", Vocab = 50_257, Hidden = 768, Layers = 12, Heads = 12, KvHeads = 12, Ffn = 3072,
@@ -180,7 +221,10 @@ internal static class GgufModels
             .Add($"{a}.block_count", (uint)s.Layers)
             .Add($"{a}.feed_forward_length", (uint)s.Ffn)
             .Add($"{a}.attention.head_count", (uint)s.Heads);
-        if (s.KvHeads > 0)
+        if (s.KvHeads > 0 && a is "granitehybrid" or "lfm2")
+            // Granite's loader marks a layer recurrent by a 0 in the per-layer KV head count.
+            w.Add($"{a}.attention.head_count_kv", GgufWriter.Value.U32s(Enumerable.Range(0, s.Layers).Select(i => s.IsRecurrentLayer(i) ? 0u : (uint)s.KvHeads)));
+        else if (s.KvHeads > 0)
             w.Add($"{a}.attention.head_count_kv", (uint)s.KvHeads);
         if (s.HeadDim is { } dim)
             w.Add($"{a}.attention.key_length", (uint)dim).Add($"{a}.attention.value_length", (uint)dim);
@@ -198,6 +242,20 @@ internal static class GgufModels
                 w.Add($"{a}.expert_shared_feed_forward_length", (uint)s.SharedExpertFfn);
             if (s.LeadingDense > 0)
                 w.Add($"{a}.leading_dense_block_count", (uint)s.LeadingDense);
+        }
+        if (s.SsmConv > 0 && a == "lfm2")
+        {
+            w.Add($"{a}.vocab_size", (uint)s.Vocab).Add($"{a}.shortconv.l_cache", (uint)s.SsmConv);
+        }
+        else if (s.SsmConv > 0)
+        {
+            w.Add($"{a}.ssm.conv_kernel", (uint)s.SsmConv).Add($"{a}.ssm.state_size", (uint)s.SsmState)
+                .Add($"{a}.ssm.group_count", (uint)s.SsmGroups).Add($"{a}.ssm.time_step_rank", (uint)s.SsmHeads)
+                .Add($"{a}.ssm.inner_size", (uint)s.SsmInner);
+            if (a != "granitehybrid")
+                w.Add($"{a}.full_attention_interval", (uint)s.FullAttentionInterval);
+            if (a is "qwen35" or "qwen35moe")
+                w.Add($"{a}.rope.dimension_sections", GgufWriter.Value.Array(GgufValueType.Int32, GgufWriter.Value.I32(11), GgufWriter.Value.I32(11), GgufWriter.Value.I32(10), GgufWriter.Value.I32(0)));
         }
         if (s.KvLoraRank > 0)
         {
@@ -229,7 +287,8 @@ internal static class GgufModels
             w.Tensor("rope_factors_long.weight", "F32", hd / 2).Tensor("rope_factors_short.weight", "F32", hd / 2);
         for (int i = 0; i < s.Layers; i++)
             Block(w, s, i, hd, type);
-        w.Tensor("output_norm.weight", "F32", s.Hidden);
+        // LFM2's final norm keeps llama.cpp's name for it, token_embd_norm (LLM_TENSOR_OUTPUT_NORM_LFM2).
+        w.Tensor(a == "lfm2" ? "token_embd_norm.weight" : "output_norm.weight", "F32", s.Hidden);
         if (s.LayerNorm)
             w.Tensor("output_norm.bias", "F32", s.Hidden);
         if (!s.Tied)
@@ -266,6 +325,21 @@ internal static class GgufModels
                 w.Tensor($"{b}attn_kv_b.weight", type(s.KvLoraRank), s.KvLoraRank, (long)s.Heads * (s.NopeDim + s.VDim));
             w.Tensor($"{b}attn_output.weight", type((long)s.Heads * s.VDim), (long)s.Heads * s.VDim, h);
         }
+        else if (s.IsRecurrentLayer(i) && s.Arch == "granitehybrid")
+        {
+            Mamba2(w, s, b, type);
+        }
+        else if (s.IsRecurrentLayer(i) && s.Arch == "lfm2")
+        {
+            // LFM2's short convolution (src/models/lfm2.cpp): in_proj to B, C and x, the depthwise kernel (F32), out_proj.
+            w.Tensor($"{b}shortconv.conv.weight", "F32", s.SsmConv, h)
+                .Tensor($"{b}shortconv.in_proj.weight", type(h), h, 3 * h)
+                .Tensor($"{b}shortconv.out_proj.weight", type(h), h, h);
+        }
+        else if (s.IsRecurrentLayer(i))
+        {
+            GatedDeltaNet(w, s, b, type);
+        }
         else if (s.FusedQkv)
         {
             w.Tensor($"{b}attn_qkv.weight", type(h), h, q + 2 * kv);
@@ -274,19 +348,20 @@ internal static class GgufModels
         }
         else
         {
-            w.Tensor($"{b}attn_q.weight", type(h), h, q)
+            // Qwen3-Next's gated attention: the query projection also yields the output gate, twice as wide.
+            w.Tensor($"{b}attn_q.weight", type(h), h, s.SsmConv > 0 && s.Arch is "qwen3next" or "qwen35" or "qwen35moe" ? 2 * q : q)
                 .Tensor($"{b}attn_k.weight", type(h), h, kv)
                 .Tensor($"{b}attn_v.weight", type(h), h, kv);
             if (s.QkvBias)
                 w.Tensor($"{b}attn_q.bias", "F32", q).Tensor($"{b}attn_k.bias", "F32", kv).Tensor($"{b}attn_v.bias", "F32", kv);
         }
-        if (s.KvLoraRank == 0)
+        if (s.KvLoraRank == 0 && !s.IsRecurrentLayer(i))
         {
             w.Tensor($"{b}attn_output.weight", type(q), q, h);
             if (s.OutputBias)
                 w.Tensor($"{b}attn_output.bias", "F32", h);
         }
-        if (s.QkNorm)
+        if (s.QkNorm && !s.IsRecurrentLayer(i))
             w.Tensor($"{b}attn_q_norm.weight", "F32", hd).Tensor($"{b}attn_k_norm.weight", "F32", hd);
         if (s.Sinks)
             w.Tensor($"{b}attn_sinks.weight", "F32", s.Heads);
@@ -295,6 +370,45 @@ internal static class GgufModels
             Experts(w, s, b, type);
         else
             DenseMlp(w, s, b, type);
+    }
+
+    /// <summary>
+    /// A Gated DeltaNet layer as llama.cpp's converter writes it (src/models/qwen3next.cpp, qwen35.cpp): the fused q/k/v
+    /// projection (attn_qkv) and the output gate (attn_gate), the conv1d over q, k and v (F32), dt bias and A per value head,
+    /// β and α (qwen3next: one ssm_ba; qwen35: ssm_beta and ssm_alpha), the gated norm of one value head, ssm_out.
+    /// </summary>
+    private static void GatedDeltaNet(GgufWriter w, GgufShape s, string b, Func<long, string> type)
+    {
+        long h = s.Hidden, keys = (long)s.SsmGroups * s.SsmState, inner = s.SsmInner, heads = s.SsmHeads;
+        w.Tensor($"{b}attn_qkv.weight", type(h), h, 2 * keys + inner)
+            .Tensor($"{b}attn_gate.weight", type(h), h, inner)
+            .Tensor($"{b}ssm_conv1d.weight", "F32", s.SsmConv, 2 * keys + inner)
+            .Tensor($"{b}ssm_dt.bias", "F32", heads)
+            .Tensor($"{b}ssm_a", "F32", heads);
+        if (s.Arch == "qwen3next")
+            w.Tensor($"{b}ssm_ba.weight", type(h), h, 2 * heads);
+        else
+            w.Tensor($"{b}ssm_beta.weight", type(h), h, heads).Tensor($"{b}ssm_alpha.weight", type(h), h, heads);
+        w.Tensor($"{b}ssm_norm.weight", "F32", inner / heads)
+            .Tensor($"{b}ssm_out.weight", type(inner), inner, h);
+    }
+
+    /// <summary>
+    /// A Mamba-2 layer as llama.cpp's converter writes it for Granite-4.0-H (src/models/granite-hybrid.cpp): ssm_in to z, x, B, C
+    /// and dt; the conv1d over x, B and C (F32) with its bias; dt bias, A and D per head (A and D as [1, heads], no suffix); the
+    /// gated norm as [groups, inner / groups]; ssm_out.
+    /// </summary>
+    private static void Mamba2(GgufWriter w, GgufShape s, string b, Func<long, string> type)
+    {
+        long h = s.Hidden, inner = s.SsmInner, bc = 2L * s.SsmGroups * s.SsmState, heads = s.SsmHeads;
+        w.Tensor($"{b}ssm_in.weight", type(h), h, 2 * inner + bc + heads)
+            .Tensor($"{b}ssm_conv1d.weight", "F32", s.SsmConv, inner + bc)
+            .Tensor($"{b}ssm_conv1d.bias", "F32", inner + bc)
+            .Tensor($"{b}ssm_dt.bias", "F32", heads)
+            .Tensor($"{b}ssm_a", "F32", 1, heads)
+            .Tensor($"{b}ssm_d", "F32", 1, heads)
+            .Tensor($"{b}ssm_norm.weight", "F32", inner / s.SsmGroups, s.SsmGroups)
+            .Tensor($"{b}ssm_out.weight", type(inner), inner, h);
     }
 
     private static void DenseMlp(GgufWriter w, GgufShape s, string b, Func<long, string> type)
@@ -336,7 +450,7 @@ internal static class GgufModels
             w.Tensor($"{b}ffn_gate_shexp.weight", type(h), h, shared)
                 .Tensor($"{b}ffn_up_shexp.weight", type(h), h, shared)
                 .Tensor($"{b}ffn_down_shexp.weight", type(shared), shared, h);
-            if (s.SharedExpertFfn > 0)
+            if (s.SharedExpertFfn > 0 && s.Arch != "granitehybrid") // Granite's shared MLP has no gate
                 w.Tensor($"{b}ffn_gate_inp_shexp.weight", "F32", h);
         }
     }

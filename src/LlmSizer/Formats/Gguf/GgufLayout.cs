@@ -65,6 +65,13 @@ public sealed record GgufLayoutOptions
     /// </summary>
     public bool StoreTiedOutput { get; init; }
 
+    /// <summary>
+    /// Write a Gated DeltaNet layer's q, k, v and z projection as one <c>ssm_in</c> (Qwen3-Next's in_proj_qkvz, as converted
+    /// before llama.cpp split it into <c>attn_qkv</c> and <c>attn_gate</c>; the loader still accepts it). Same values; llama-quantize
+    /// treats <c>ssm_in</c> as an ordinary matrix rather than an attn_qkv, so the _M mixes give it fewer bits.
+    /// </summary>
+    public bool FusedGatedDeltaNetInput { get; init; }
+
     public static GgufLayoutOptions Default { get; } = new();
 }
 
@@ -90,6 +97,9 @@ public static class GgufLayout
         ["falcon"] = "falcon",
         ["cohere2"] = "cohere2",
         ["llama4"] = "llama4", ["llama4_text"] = "llama4",
+        ["qwen3_next"] = "qwen3next",
+        ["granitemoehybrid"] = "granitehybrid",
+        ["lfm2"] = "lfm2",
     };
 
     /// <summary>The <c>model_type</c>s this layout knows, in the spelling <see cref="ModelSpec.Architecture"/> uses.</summary>
@@ -182,7 +192,7 @@ public static class GgufLayout
                 Block(i);
 
             if (spec.FinalNorm)
-                Norm("output_norm", -1, h);
+                Norm(arch == "lfm2" ? "token_embd_norm" : "output_norm", -1, h); // LFM2: llama.cpp's LLM_TENSOR_OUTPUT_NORM_LFM2
             // GPT-2 ties its head to the embedding, but llama.cpp's GPT-2 converter writes the matrix a second time as output.
             if (!spec.TiedEmbeddings || arch == "gpt2" || options.StoreTiedOutput)
                 Add("output.weight", GgufTensorRole.Output, -1, spec.VocabSize, embedWidth);
@@ -199,13 +209,64 @@ public static class GgufLayout
 
             if (spec.Mla is { } mla)
                 LatentAttention(p, i, mla);
-            else
+            else if (spec.Recurrent is { } recurrent && recurrent.MixerAt(i) == LayerMixer.Recurrent)
+                Recurrent(p, i, recurrent);
+            else if (spec.IsAttentionLayer(i))
                 Attention(p, i);
 
+            if (!spec.HasMlpAt(i))
+                return;
             if (spec.IsMoeLayer(i) && spec.Moe is { } moe)
                 Experts(p, i, moe);
             else
                 DenseMlp(p, i, spec.FfnSize);
+        }
+
+        /// <summary>
+        /// A recurrent layer as llama.cpp's converter writes it. Gated DeltaNet (qwen3next, src/models/qwen3next.cpp): the q/k/v
+        /// projection <c>attn_qkv</c> and the output gate <c>attn_gate</c> (split from Qwen3-Next's in_proj_qkvz), the depthwise
+        /// convolution <c>ssm_conv1d</c> [channels, kernel] (kept in F32), <c>ssm_dt.bias</c> and <c>ssm_a</c> per value head,
+        /// β and α in one <c>ssm_ba</c>, the gated norm <c>ssm_norm</c> of one value head, and <c>ssm_out</c>.
+        /// </summary>
+        private void Recurrent(string p, int i, RecurrentSpec r)
+        {
+            long inner = r.InnerSize, channels = r.ConvChannels(spec.HiddenSize), heads = r.Heads;
+            if (r.Kind == RecurrentKind.Mamba2)
+            {
+                Mamba2(p, i, r, inner, channels, heads);
+                return;
+            }
+            if (r.Kind == RecurrentKind.ShortConv)
+            {
+                // LFM2 (src/models/lfm2.cpp): in_proj to B, C and x, the depthwise kernel [hidden, l_cache] (F32), out_proj.
+                Add(p + "shortconv.conv.weight", GgufTensorRole.Other, i, h, r.ConvKernel);
+                if (r.ConvBias)
+                    Add(p + "shortconv.conv.bias", GgufTensorRole.Bias, i, h);
+                Add(p + "shortconv.in_proj.weight", GgufTensorRole.Projection, i, 3 * h, h);
+                if (r.ProjectionBias)
+                    Add(p + "shortconv.in_proj.bias", GgufTensorRole.Bias, i, 3 * h);
+                Add(p + "shortconv.out_proj.weight", GgufTensorRole.Projection, i, h, h);
+                if (r.ProjectionBias)
+                    Add(p + "shortconv.out_proj.bias", GgufTensorRole.Bias, i, h);
+                return;
+            }
+            if (r.Kind != RecurrentKind.GatedDeltaNet)
+                throw new UsageException($"architecture \"{spec.Architecture}\": llama.cpp's layout of {r.Kind} layers is not modelled");
+            if (options.FusedGatedDeltaNetInput)
+            {
+                Add(p + "ssm_in.weight", GgufTensorRole.Projection, i, channels + inner, h);
+            }
+            else
+            {
+                Add(p + "attn_qkv.weight", GgufTensorRole.Projection, i, channels, h);
+                Add(p + "attn_gate.weight", GgufTensorRole.Projection, i, inner, h);
+            }
+            Add(p + "ssm_conv1d.weight", GgufTensorRole.Other, i, channels, r.ConvKernel);
+            Add(p + "ssm_dt.bias", GgufTensorRole.Bias, i, heads);
+            Add(p + "ssm_a", GgufTensorRole.Other, i, heads);
+            Add(p + "ssm_ba.weight", GgufTensorRole.Projection, i, 2 * heads, h);
+            Norm(p + "ssm_norm", i, r.HeadDim);
+            Add(p + "ssm_out.weight", GgufTensorRole.Projection, i, h, inner);
         }
 
         /// <summary>The per-layer norms under llama.cpp's names, in the order the block applies them.</summary>
@@ -214,7 +275,7 @@ public static class GgufLayout
             string[] names = (arch, spec.NormsPerLayer) switch
             {
                 (_, 0) => [],
-                ("gpt-oss", 2) => ["attn_norm", "post_attention_norm"],
+                ("gpt-oss" or "qwen3next", 2) => ["attn_norm", "post_attention_norm"],
                 ("falcon", 2) => ["attn_norm", "attn_norm_2"],
                 (_, 1) => ["attn_norm"],
                 (_, 2) => ["attn_norm", "ffn_norm"],
@@ -230,6 +291,8 @@ public static class GgufLayout
             // k and v are as wide as this layer's KV heads (llama.cpp's loader sizes them from n_embd_k_gqa(il)); a layer
             // without KV heads has no k or v tensors.
             long q = spec.AttentionHeads * hd, kv = spec.KeyValueHeadsAt(i) * hd;
+            // Gated attention (Qwen3-Next): attn_q also yields the output gate, twice the query width.
+            long qOut = spec.AttentionOutputGate ? 2 * q : q;
             // Phi-3, GPT-2 and Falcon keep q, k and v in one matrix, as their checkpoints do.
             if (arch is "phi3" or "gpt2" or "falcon")
             {
@@ -239,7 +302,7 @@ public static class GgufLayout
             }
             else
             {
-                Add(p + "attn_q.weight", GgufTensorRole.Projection, i, q, h);
+                Add(p + "attn_q.weight", GgufTensorRole.Projection, i, qOut, h);
                 if (kv > 0)
                 {
                     Add(p + "attn_k.weight", GgufTensorRole.Projection, i, kv, h);
@@ -273,6 +336,28 @@ public static class GgufLayout
             }
             if (spec.AttentionSinks)
                 Add(p + "attn_sinks.weight", GgufTensorRole.Other, i, spec.AttentionHeads);
+        }
+
+        /// <summary>
+        /// A Mamba-2 layer (Granite-4.0-H, src/models/granite-hybrid.cpp): <c>ssm_in</c> to z, x, B, C and dt, the convolution over x,
+        /// B and C [channels, kernel] with its bias, <c>ssm_dt.bias</c>, <c>ssm_a</c> and <c>ssm_d</c> as [1, heads] (no suffix), the
+        /// gated norm as [groups, inner / groups], <c>ssm_out</c>.
+        /// </summary>
+        private void Mamba2(string p, int i, RecurrentSpec r, long inner, long channels, long heads)
+        {
+            Add(p + "ssm_in.weight", GgufTensorRole.Projection, i, 2 * inner + 2L * r.Groups * r.StateSize + heads, h);
+            if (r.ProjectionBias)
+                Add(p + "ssm_in.bias", GgufTensorRole.Bias, i, 2 * inner + 2L * r.Groups * r.StateSize + heads);
+            Add(p + "ssm_conv1d.weight", GgufTensorRole.Other, i, channels, r.ConvKernel);
+            if (r.ConvBias)
+                Add(p + "ssm_conv1d.bias", GgufTensorRole.Bias, i, channels);
+            Add(p + "ssm_dt.bias", GgufTensorRole.Bias, i, heads);
+            Add(p + "ssm_a", GgufTensorRole.Other, i, heads, 1);
+            Add(p + "ssm_d", GgufTensorRole.Other, i, heads, 1);
+            Add(p + "ssm_norm.weight", GgufTensorRole.Norm, i, r.Groups, inner / r.Groups);
+            Add(p + "ssm_out.weight", GgufTensorRole.Projection, i, h, inner);
+            if (r.ProjectionBias)
+                Add(p + "ssm_out.bias", GgufTensorRole.Bias, i, h);
         }
 
         /// <summary>

@@ -14,7 +14,7 @@ internal static class GgufSpecMapping
     /// <summary>The <c>general.architecture</c> values mapped to a spec, as llama.cpp spells them.</summary>
     public static IReadOnlyList<string> SupportedArchitectures { get; } =
         ["llama", "qwen2", "qwen2moe", "qwen3", "qwen3moe", "gemma2", "gemma3", "phi3", "deepseek2", "gpt-oss", "gpt2", "falcon",
-         "cohere2", "llama4"];
+         "cohere2", "llama4", "qwen3next", "granitehybrid", "lfm2"];
 
     /// <summary>The spec, or null (with a note saying why) for an architecture this mapping does not know.</summary>
     public static ModelSpec? Map(GgufMetadata metadata, IReadOnlyDictionary<string, GgufTensor> tensors, List<string> notes)
@@ -61,7 +61,10 @@ internal static class GgufSpecMapping
 
         public ModelSpec Build()
         {
-            int layers = Int(K("block_count"), "num_hidden_layers", 1, ModelSpecValidator.MaxLayers)!.Value;
+            int blocks = Int(K("block_count"), "num_hidden_layers", 1, ModelSpecValidator.MaxLayers)!.Value;
+            // Qwen3-Next conversions append their multi-token-prediction layers as extra blocks (nextn_predict_layers).
+            int nextn = arch == "qwen3next" ? Int(K("nextn_predict_layers"), "num_nextn_predict_layers", 0, blocks - 1, required: false) ?? 0 : 0;
+            int layers = blocks - nextn;
             int hidden = Int(K("embedding_length"), "hidden_size", 1, ModelSpecValidator.MaxHidden)!.Value;
             int heads = (int)LayerMax(K("attention.head_count"), "num_attention_heads", layers, 1, ModelSpecValidator.MaxHeads, required: true)!.Value;
             var (kvHeads, kvPerLayer) = KeyValueHeads(layers);
@@ -103,7 +106,8 @@ internal static class GgufSpecMapping
                     : arch == "cohere2" ? NormKind.LayerNormNoBias : NormKind.RmsNorm,
                 NormsPerLayer = NormsPerLayer(),
                 QkNorm = QkNorm(keyLength ?? hidden / heads, heads),
-                FinalNorm = Has("output_norm.weight"),
+                // LFM2's final norm is stored as token_embd_norm (llama.cpp's LLM_TENSOR_OUTPUT_NORM_LFM2).
+                FinalNorm = Has("output_norm.weight") || (arch == "lfm2" && Has("token_embd_norm.weight")),
                 // llama.cpp's Falcon and Cohere2 graphs always run attention and MLP side by side on the same input.
                 ParallelBlocks = arch is "falcon" or "cohere2",
                 TiedEmbeddings = !Has("output.weight"),
@@ -117,6 +121,21 @@ internal static class GgufSpecMapping
                 spec = spec with { Moe = Moe(experts, layers, ffn) };
             if (arch == "deepseek2")
                 spec = spec with { Mla = Mla(), KeyValueHeads = null, KeyValueHeadsPerLayer = null, HeadDim = null };
+            if (arch == "granitehybrid")
+                spec = GraniteHybrid(spec, layers);
+            if (arch == "lfm2")
+                spec = Lfm2(spec, layers);
+            if (arch == "qwen3next")
+                spec = spec with
+                {
+                    Recurrent = GatedDeltaNet(layers),
+                    AttentionOutputGate = true,
+                    // The converter writes the rotary width (partial_rotary_factor × head_dim) as rope.dimension_count.
+                    RotaryDimensions = Int(K("rope.dimension_count"), "rotary dimensions (partial_rotary_factor × head_dim)", 1, ModelSpecValidator.MaxHidden, required: false)
+                        is { } rope && rope < (keyLength ?? hidden / heads) ? rope : null,
+                    MultiTokenPredictionLayers = nextn,
+                    MultiTokenPredictionSharesHead = true,
+                };
             else if (keyLength is { } k && valueLength is { } v && k != v)
                 notes.Add($"{K("attention.value_length")} ({v}) differs from {K("attention.key_length")} ({k}); the spec uses one head size, {k}");
 
@@ -238,6 +257,117 @@ internal static class GgufSpecMapping
         }
 
         /// <summary>
+        /// Granite-4.0-H (llama.cpp src/models/granite-hybrid.cpp): a layer is Mamba-2 when its entry of the per-layer
+        /// <c>attention.head_count_kv</c> is 0; the others attend with the nonzero count. <c>ssm.time_step_rank</c> is the number of
+        /// heads, <c>ssm.inner_size</c> their total width, <c>ssm.group_count</c> and <c>ssm.state_size</c> the B/C groups; the
+        /// convolution's bias and the projections' biases are whatever tensors the file holds. Granite-4.0-H uses no rotary
+        /// embedding (<c>rope.scaling.finetuned</c> false), which stores nothing.
+        /// </summary>
+        private ModelSpec GraniteHybrid(ModelSpec spec, int layers)
+        {
+            int heads = Int(K("ssm.time_step_rank"), ModelSpecValidator.SsmHeadsField, 1, ModelSpecValidator.MaxHeads)!.Value;
+            long inner = Long(K("ssm.inner_size"), ModelSpecValidator.SsmHeadDimField, 1, (long)ModelSpecValidator.MaxHidden * ModelSpecValidator.MaxHeads);
+            if (inner % heads != 0)
+                throw md.Error(K("ssm.inner_size"), $"expected a multiple of {K("ssm.time_step_rank")} ({heads}), found {inner}");
+            var (pattern, kvHeads) = PatternFromKeyValueHeads(spec, layers);
+            bool rope = md.Find(K("rope.scaling.finetuned")) is not { } finetuned || finetuned.AsBool != false;
+            return spec with
+            {
+                KeyValueHeadsPerLayer = null,
+                KeyValueHeads = kvHeads,
+                Positions = rope ? PositionEncoding.Rotary : PositionEncoding.None,
+                Recurrent = !pattern.Contains('M') ? null : new RecurrentSpec
+                {
+                    Kind = RecurrentKind.Mamba2,
+                    LayerPattern = pattern,
+                    ConvKernel = Int(K("ssm.conv_kernel"), ModelSpecValidator.ConvKernelField, 1, 1024)!.Value,
+                    StateSize = Int(K("ssm.state_size"), ModelSpecValidator.SsmStateField, 1, ModelSpecValidator.MaxHidden)!.Value,
+                    Groups = Int(K("ssm.group_count"), ModelSpecValidator.SsmGroupsField, 1, ModelSpecValidator.MaxHeads)!.Value,
+                    Heads = heads,
+                    HeadDim = (int)(inner / heads),
+                    ConvBias = AnyBlock("ssm_conv1d.bias"),
+                    ProjectionBias = AnyBlock("ssm_in.bias") || AnyBlock("ssm_out.bias"),
+                },
+            };
+        }
+
+        /// <summary>
+        /// The layer pattern of a hybrid whose recurrent layers have 0 in the per-layer <c>attention.head_count_kv</c> (granitehybrid,
+        /// lfm2), and the KV heads of the attention layers (the largest, with a note when they differ).
+        /// </summary>
+        private (string Pattern, int KvHeads) PatternFromKeyValueHeads(ModelSpec spec, int layers)
+        {
+            var perLayer = spec.KeyValueHeadsPerLayer;
+            string pattern = perLayer is null
+                ? new string('*', layers)
+                : new string(perLayer.Select(kv => kv == 0 ? 'M' : '*').ToArray());
+            keys[ModelSpecValidator.LayerPatternField] = K("attention.head_count_kv");
+            var attending = perLayer?.Where(kv => kv > 0).Distinct().ToList() ?? [];
+            if (attending.Count > 1)
+                notes.Add($"{K("attention.head_count_kv")} differs between attention layers; the spec uses {attending.Max()} for all of them");
+            return (pattern, attending.Count > 0 ? attending.Max() : spec.KeyValueHeads ?? spec.AttentionHeads);
+        }
+
+        /// <summary>
+        /// LFM2 (llama.cpp src/models/lfm2.cpp): a layer is a short convolution when its per-layer <c>attention.head_count_kv</c> is 0
+        /// (<c>load_arch_hparams</c>), of <c>shortconv.l_cache</c> taps over the hidden size; the attention layers norm q and k per head.
+        /// </summary>
+        private ModelSpec Lfm2(ModelSpec spec, int layers)
+        {
+            var (pattern, kvHeads) = PatternFromKeyValueHeads(spec, layers);
+            return spec with
+            {
+                KeyValueHeadsPerLayer = null,
+                KeyValueHeads = kvHeads,
+                Recurrent = !pattern.Contains('M') ? null : new RecurrentSpec
+                {
+                    Kind = RecurrentKind.ShortConv,
+                    LayerPattern = pattern,
+                    ConvKernel = Int(K("shortconv.l_cache"), ModelSpecValidator.ConvKernelField, 2, 1024)!.Value,
+                    ConvBias = AnyBlock("shortconv.conv.bias"),
+                    ProjectionBias = AnyBlock("shortconv.in_proj.bias") || AnyBlock("shortconv.out_proj.bias"),
+                },
+            };
+        }
+
+        /// <summary>
+        /// Qwen3-Next's Gated DeltaNet layers (llama.cpp src/models/qwen3next.cpp <c>load_arch_hparams</c>): the converter stores the
+        /// value heads as <c>ssm.time_step_rank</c>, their total width as <c>ssm.inner_size</c>, the key heads as <c>ssm.group_count</c>
+        /// and the key head size as <c>ssm.state_size</c>. A layer is recurrent as <c>attention.recurrent_layers</c> says, else unless
+        /// (i + 1) is a multiple of <c>full_attention_interval</c> (default 4).
+        /// </summary>
+        private RecurrentSpec GatedDeltaNet(int layers)
+        {
+            int heads = Int(K("ssm.time_step_rank"), ModelSpecValidator.SsmHeadsField, 1, ModelSpecValidator.MaxHeads)!.Value;
+            long inner = Long(K("ssm.inner_size"), ModelSpecValidator.SsmHeadDimField, 1, (long)ModelSpecValidator.MaxHidden * ModelSpecValidator.MaxHeads);
+            if (inner % heads != 0)
+                throw md.Error(K("ssm.inner_size"), $"expected a multiple of {K("ssm.time_step_rank")} ({heads}), found {inner}");
+            string pattern;
+            if (md.Find(K("attention.recurrent_layers")) is { IsArray: true } flags)
+            {
+                if (flags.ElementType != GgufValueType.Bool || flags.Items is null || flags.Count < layers)
+                    throw md.Error(K("attention.recurrent_layers"), $"expected at least {layers} bools, one per layer, found {flags}");
+                pattern = new string(flags.Items.Take(layers).Select(v => v.AsBool!.Value ? 'M' : '*').ToArray());
+                keys[ModelSpecValidator.LayerPatternField] = K("attention.recurrent_layers");
+            }
+            else
+            {
+                int period = Int(K("full_attention_interval"), ModelSpecValidator.LayerPatternField, 1, layers, required: false) ?? 4;
+                pattern = RecurrentSpec.PeriodicPattern(layers, period);
+            }
+            return new RecurrentSpec
+            {
+                Kind = RecurrentKind.GatedDeltaNet,
+                LayerPattern = pattern,
+                ConvKernel = Int(K("ssm.conv_kernel"), ModelSpecValidator.ConvKernelField, 1, 1024)!.Value,
+                StateSize = Int(K("ssm.state_size"), ModelSpecValidator.SsmStateField, 1, ModelSpecValidator.MaxHidden)!.Value,
+                Groups = Int(K("ssm.group_count"), ModelSpecValidator.SsmGroupsField, 1, ModelSpecValidator.MaxHeads)!.Value,
+                Heads = heads,
+                HeadDim = (int)(inner / heads),
+            };
+        }
+
+        /// <summary>
         /// Which layers slide: every one unless the architecture interleaves global layers (llama.cpp: Gemma 2 and
         /// gpt-oss alternate, Cohere2 has three local then one global, Gemma 3 five local then one global) or the file says
         /// so in sliding_window_pattern. Cohere2 requires the window key; Llama 4 is chunked (<see cref="ChunkedWindow"/>).
@@ -318,6 +448,8 @@ internal static class GgufSpecMapping
             "deepseek2" => spec.Moe is { RouterScoreCorrectionBias: true } ? "deepseek_v3" : "deepseek_v2",
             "gpt-oss" => "gpt_oss",
             "llama4" => "llama4_text",
+            "qwen3next" => "qwen3_next",
+            "granitehybrid" => "granitemoehybrid",
             _ => arch,
         };
 

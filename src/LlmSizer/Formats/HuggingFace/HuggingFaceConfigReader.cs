@@ -16,7 +16,7 @@ public static class HuggingFaceConfigReader
     [
         "llama", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "gemma", "gemma2", "gemma3",
         "gemma3_text", "phi3", "gpt2", "gptj", "gpt_neox", "falcon", "opt", "bloom", "olmo", "olmo2",
-        "deepseek_v2", "deepseek_v3", "gpt_oss", "cohere2", "llama4", "llama4_text",
+        "deepseek_v2", "deepseek_v3", "gpt_oss", "cohere2", "llama4", "llama4_text", "qwen3_next", "granitemoehybrid", "lfm2",
     ];
 
     /// <summary>Largest config.json accepted; real ones are a few KB.</summary>
@@ -133,6 +133,9 @@ public static class HuggingFaceConfigReader
             "cohere2" => Cohere2(c, notes),
             "llama4_text" => Llama4Text(c, notes),
             "llama4" => Llama4(c, notes),
+            "qwen3_next" => Qwen3Next(c, notes),
+            "granitemoehybrid" => GraniteMoeHybrid(c),
+            "lfm2" => Lfm2(c),
             _ => throw new ModelSpecException("model_type",
                 $"expected one of {string.Join(", ", SupportedModelTypes)}, found \"{type}\""),
         };
@@ -308,6 +311,196 @@ public static class HuggingFaceConfigReader
         if (!regular)
             notes.Add($"{field} is irregular; modelled as one global layer every {period}");
         return period;
+    }
+
+    /// <summary>
+    /// Qwen3-Next, after Qwen3NextConfig and its modelling code: a hybrid of Gated DeltaNet layers and gated attention layers
+    /// (every <c>full_attention_interval</c>-th layer, default 4, unless <c>layer_types</c> lists them), each followed by an MLP —
+    /// a Qwen2-MoE-style mixture with a gated shared expert, except on <c>mlp_only_layers</c> and off the <c>decoder_sparse_step</c>.
+    /// Attention layers norm each query and key head and gate their output through a query projection twice as wide. The
+    /// released checkpoints also store one multi-token-prediction layer (<c>mtp.*</c>, sharing the embedding and head) that the
+    /// config does not mention; it is counted apart, as DeepSeek-V3's is.
+    /// </summary>
+    private static ModelSpec Qwen3Next(JsonFields c, List<string> notes)
+    {
+        int layers = c.Int("num_hidden_layers", 48);
+        var moe = QwenMoe(c, "qwen3_next", notes, shared: true, qkNorm: true, qkvBias: c.Bool("attention_bias", false));
+        if (!c.Has("mtp_num_hidden_layers"))
+            notes.Add("the released Qwen3-Next checkpoints hold one multi-token-prediction layer (mtp.*) that config.json does not declare; it is counted apart from the model");
+        int headDim = c.Int("head_dim", 256);
+        double partial = c.Element.TryGetProperty("partial_rotary_factor", out var factor) && factor.ValueKind == JsonValueKind.Number ? factor.GetDouble() : 0.25;
+        if (!(partial > 0 && partial <= 1))
+            throw new ModelSpecException(c.Name("partial_rotary_factor"), $"expected a number in (0, 1], found {partial}");
+        return moe with
+        {
+            HeadDim = headDim,
+            RotaryDimensions = partial < 1 ? (int)(headDim * partial) : null,
+            AttentionOutputGate = true,
+            MultiTokenPredictionLayers = c.Int("mtp_num_hidden_layers", 1, 0),
+            MultiTokenPredictionSharesHead = true,
+            Recurrent = new RecurrentSpec
+            {
+                Kind = RecurrentKind.GatedDeltaNet,
+                LayerPattern = HybridPattern(c, layers, "full_attention_interval", 4),
+                ConvKernel = c.Int("linear_conv_kernel_dim", 4),
+                StateSize = c.Int("linear_key_head_dim", 128),
+                Groups = c.Int("linear_num_key_heads", 16),
+                Heads = c.Int("linear_num_value_heads", 32),
+                HeadDim = c.Int("linear_value_head_dim", 128),
+            },
+        };
+    }
+
+    /// <summary>
+    /// Granite 4.0 (<c>granitemoehybrid</c>), after GraniteMoeHybridConfig and its modelling code: Mamba-2 layers and attention
+    /// layers as <c>layer_types</c> lists them (all Mamba-2 without it), every layer followed by a mixture of
+    /// <c>num_local_experts</c> experts of <c>intermediate_size</c> (a bias-free router) plus a shared MLP (gate and up; no shared-expert gate) of
+    /// <c>shared_intermediate_size</c> — or, with no experts (Granite-4.0-H-Micro), that MLP alone. Mamba-2: <c>mamba_n_heads</c> heads
+    /// of <c>mamba_d_head</c> (default mamba_expand × hidden / heads), <c>mamba_n_groups</c> groups of <c>mamba_d_state</c>, a
+    /// convolution of <c>mamba_d_conv</c> with a bias (<c>mamba_conv_bias</c>, default true), projections without
+    /// (<c>mamba_proj_bias</c>, default false). Attention layers use no positional encoding when <c>position_embedding_type</c> is
+    /// "nope" (Granite-4.0-H), which stores nothing either way.
+    /// </summary>
+    private static ModelSpec GraniteMoeHybrid(JsonFields c)
+    {
+        int layers = c.Int("num_hidden_layers", 32);
+        int hidden = c.Int("hidden_size", 4096);
+        int heads = c.Int("num_attention_heads", 32);
+        int experts = c.Int("num_local_experts", 8, 0);
+        long shared = c.Long("shared_intermediate_size", 1024, 0);
+        int mambaHeads = c.Int("mamba_n_heads", 128);
+        int expand = c.Int("mamba_expand", 2);
+        int mambaHeadDim = c.Element.TryGetProperty("mamba_d_head", out var dHead) && dHead.ValueKind == JsonValueKind.Number
+            ? c.Int("mamba_d_head")
+            : expand * hidden / mambaHeads; // "auto"
+        bool attentionBias = c.Bool("attention_bias", false);
+        var pattern = c.StringArray("layer_types") is { Count: > 0 } ? HybridPattern(c, layers, "", 0) : new string('M', layers);
+        return new ModelSpec
+        {
+            Architecture = "granitemoehybrid",
+            VocabSize = c.Long("vocab_size", 32_000),
+            HiddenSize = hidden,
+            Layers = layers,
+            AttentionHeads = heads,
+            KeyValueHeads = c.OptionalInt("num_key_value_heads") ?? heads,
+            // With no experts, the shared MLP is the layer's only MLP.
+            FfnSize = experts > 0 ? c.Long("intermediate_size", 11_008) : shared,
+            Activation = c.String("hidden_act") ?? "silu",
+            Biases = new BiasSpec { Qkv = attentionBias, AttentionOutput = attentionBias },
+            TiedEmbeddings = c.Bool("tie_word_embeddings", false),
+            Positions = c.String("position_embedding_type") == "nope" ? PositionEncoding.None : PositionEncoding.Rotary,
+            MaxContextTokens = c.Int("max_position_embeddings", 2048, 0),
+            Moe = experts == 0 ? null : new MoeSpec
+            {
+                RoutedExperts = experts,
+                ExpertsPerToken = c.Int("num_experts_per_tok", 2),
+                ExpertFfnSize = c.Long("intermediate_size", 11_008),
+                SharedExperts = shared > 0 ? 1 : 0,
+                SharedExpertFfnSize = shared > 0 ? shared : null,
+            },
+            // Granite-4.0-Micro shares the model type with attention layers only: no recurrent layers to describe.
+            Recurrent = !pattern.Contains('M') ? null : new RecurrentSpec
+            {
+                Kind = RecurrentKind.Mamba2,
+                LayerPattern = pattern,
+                ConvKernel = c.Int("mamba_d_conv", 4),
+                StateSize = c.Int("mamba_d_state", 256),
+                Groups = c.Int("mamba_n_groups", 1),
+                Heads = mambaHeads,
+                HeadDim = mambaHeadDim,
+                ConvBias = c.Bool("mamba_conv_bias", true),
+                ProjectionBias = c.Bool("mamba_proj_bias", false),
+            },
+        };
+    }
+
+    /// <summary>
+    /// LFM2 (<c>lfm2</c>), after Lfm2Config and its modelling code: attention layers as <c>layer_types</c> lists them (else the
+    /// indices in <c>full_attn_idxs</c>; every layer attends without either), the others double-gated short convolutions over the
+    /// hidden size (<c>conv_L_cache</c> taps; <c>conv_bias</c> on in_proj, the convolution and out_proj). Attention: q/k RMSNorm
+    /// per head, head_dim = hidden / heads. The gated MLP's width is <c>block_ff_dim</c> (else <c>intermediate_size</c>), which
+    /// <c>block_auto_adjust_ff_dim</c> (default true) shrinks to ⌊2/3 of it⌋ and — when <c>block_ffn_dim_multiplier</c> is set
+    /// (default 1.0) — scales and rounds up to a multiple of <c>block_multiple_of</c> (default 256): Lfm2MLP. Tied embeddings
+    /// unless <c>tie_embedding</c>/<c>tie_word_embeddings</c> say otherwise.
+    /// </summary>
+    private static ModelSpec Lfm2(JsonFields c)
+    {
+        int layers = c.Int("num_hidden_layers", 32);
+        int heads = c.Int("num_attention_heads", 32);
+        long ffn = c.Has("block_ff_dim") ? c.Long("block_ff_dim") : c.Long("intermediate_size", 12_288);
+        if (c.Bool("block_auto_adjust_ff_dim", true))
+        {
+            ffn = (long)(2.0 * ffn / 3);
+            double? multiplier = c.Has("block_ffn_dim_multiplier") ? Number(c, "block_ffn_dim_multiplier") : c.Element.TryGetProperty("block_ffn_dim_multiplier", out _) ? null : 1.0;
+            if (multiplier is { } m)
+            {
+                ffn = (long)(m * ffn);
+                long multiple = c.Long("block_multiple_of", 256);
+                ffn = multiple * ((ffn + multiple - 1) / multiple);
+            }
+        }
+        string pattern;
+        if (c.StringArray("layer_types") is { Count: > 0 })
+            pattern = HybridPattern(c, layers, "", 0);
+        else if (c.IntArray("full_attn_idxs", layers - 1) is { } attention)
+            pattern = new string(Enumerable.Range(0, layers).Select(i => attention.Contains(i) ? '*' : 'M').ToArray());
+        else
+            pattern = new string('*', layers);
+        bool bias = c.Bool("conv_bias", false);
+        bool tied = c.Has("tie_embedding") ? c.Bool("tie_embedding", true) : c.Bool("tie_word_embeddings", true);
+        return new ModelSpec
+        {
+            Architecture = "lfm2",
+            VocabSize = c.Long("vocab_size", 65_536),
+            HiddenSize = c.Int("hidden_size", 2560),
+            Layers = layers,
+            AttentionHeads = heads,
+            KeyValueHeads = c.Int("num_key_value_heads", 8),
+            FfnSize = ffn,
+            QkNorm = QkNormKind.PerHead,
+            TiedEmbeddings = tied,
+            MaxContextTokens = c.Int("max_position_embeddings", 128_000, 0),
+            Recurrent = !pattern.Contains('M') ? null : new RecurrentSpec
+            {
+                Kind = RecurrentKind.ShortConv,
+                LayerPattern = pattern,
+                ConvKernel = c.Int("conv_L_cache", 3, 2),
+                ConvBias = bias,
+                ProjectionBias = bias,
+            },
+        };
+    }
+
+    private static double Number(JsonFields c, string name) =>
+        c.Element.GetProperty(name) is { ValueKind: JsonValueKind.Number } v && v.GetDouble() is var d && d > 0
+            ? d
+            : throw new ModelSpecException(c.Name(name), $"expected a positive number, found {c.Element.GetProperty(name).GetRawText()}");
+
+    /// <summary>
+    /// A hybrid model's layer pattern (<see cref="RecurrentSpec.LayerPattern"/>): from <c>layer_types</c> when the config lists them
+    /// (<c>full_attention</c>/<c>attention</c> attend, <c>linear_attention</c>/<c>mamba</c>/<c>conv</c> are recurrent), else every
+    /// <paramref name="periodField"/>-th layer attends.
+    /// </summary>
+    private static string HybridPattern(JsonFields c, int layers, string periodField, int defaultPeriod)
+    {
+        if (c.StringArray("layer_types") is { Count: > 0 } types)
+        {
+            if (types.Count != layers)
+                throw new ModelSpecException(c.Name("layer_types"), $"expected one entry per layer ({layers}), found {types.Count}");
+            var pattern = new char[layers];
+            for (int i = 0; i < layers; i++)
+            {
+                pattern[i] = types[i] switch
+                {
+                    "full_attention" or "attention" => '*',
+                    "linear_attention" or "mamba" or "conv" => 'M',
+                    _ => throw new ModelSpecException(c.Name("layer_types"),
+                        $"entry {i}: expected full_attention, attention, linear_attention, mamba or conv, found \"{types[i]}\""),
+                };
+            }
+            return new string(pattern);
+        }
+        return RecurrentSpec.PeriodicPattern(layers, c.Int(periodField, defaultPeriod, 1, layers));
     }
 
     /// <summary>

@@ -59,19 +59,39 @@ internal static class LlamaCppCompute
         }
         else
         {
-            attentionCore = family.FlashHidden * h * t;
-            attentionFormula = $"{family.FlashHidden / 4} hidden-size activations 4 × {h} × {t} (flash attention keeps no score matrix)";
+            // LFM2's graph (short convolutions beside attention) holds one activation fewer here, measured (docs/ACCURACY.md).
+            long flashHidden = spec.Recurrent?.Kind == RecurrentKind.ShortConv ? family.FlashHidden - 4 : family.FlashHidden;
+            attentionCore = flashHidden * h * t;
+            attentionFormula = $"{flashHidden / 4} hidden-size activations 4 × {h} × {t} (flash attention keeps no score matrix)";
+        }
+        if (spec.AttentionOutputGate)
+        {
+            // Gated attention (Qwen3-Next): the query projection's output, twice the query width, and the gate copied out of it
+            // stay alive until the attention output is multiplied by the gate.
+            long gate = 12 * heads * spec.EffectiveHeadDim * t;
+            attentionCore += gate;
+            attentionFormula += $" + query and gate 3 × 4 × {heads} × {spec.EffectiveHeadDim} × {t} = {gate:N0}";
         }
 
         var (mlpCore, mlpFormula) = Mlp(spec, family, t, h);
 
-        long outputBytes = checked(4 * spec.VocabSize * t + 8 * h * t + 12 * t);
-        var phases = new List<Phase>
+        // Hybrid graphs keep more hidden-size activations alive beside the logits (the embedding input, the final norm, the
+        // last layer's output, the output rows): with Gated DeltaNet or Mamba-2 layers five with flash attention, four without;
+        // LFM2's two with flash attention (as attention-only graphs), three without. Measured (docs/ACCURACY.md).
+        int outputHidden = spec.Recurrent switch
         {
-            new("attention", inputs.Bytes + attentionCore, $"inputs {inputs.Bytes:N0} + {attentionFormula}"),
-            new("MLP", inputs.Bytes + mlpCore, $"inputs {inputs.Bytes:N0} + {mlpFormula}"),
-            new("output", outputBytes, $"logits 4 × {spec.VocabSize} vocab × {t} tokens + final norm 2 × 4 × {h} × {t} + ids 12 × {t}"),
+            null => 2,
+            { Kind: RecurrentKind.ShortConv } => settings.FlashAttention ? 2 : 3,
+            _ => settings.FlashAttention ? 5 : 4,
         };
+        long outputBytes = checked(4 * spec.VocabSize * t + 4 * outputHidden * h * t + 12 * t);
+        var phases = new List<Phase>();
+        if (spec.AttentionLayerCount > 0)
+            phases.Add(new("attention", inputs.Bytes + attentionCore, $"inputs {inputs.Bytes:N0} + {attentionFormula}"));
+        phases.Add(new("MLP", inputs.Bytes + mlpCore, $"inputs {inputs.Bytes:N0} + {mlpFormula}"));
+        if (spec.Recurrent is { } recurrent)
+            phases.AddRange(Recurrent(spec, recurrent, settings, inputs.Bytes, t, h));
+        phases.Add(new("output", outputBytes, $"logits 4 × {spec.VocabSize} vocab × {t} tokens + {outputHidden} hidden-size activations 4 × {h} × {t} + ids 12 × {t}"));
         var peak = phases.MaxBy(p => p.Bytes)!;
         var common = new List<EstimateInput>
         {
@@ -114,7 +134,7 @@ internal static class LlamaCppCompute
         }
         else if (gpuStart > 0)
         {
-            var layerPeak = phases.Take(2).MaxBy(p => p.Bytes)!;
+            var layerPeak = phases.Where(p => p.Name != "output").MaxBy(p => p.Bytes)!;
             var host = layerPeak.Bytes > hostInputs ? layerPeak with { Name = $"{layerPeak.Name} (layers on the CPU)" } : hostPhase;
             buffers.Add(new Buffer("CPU", host.Bytes, host, [hostPhase, layerPeak], common));
             notes.Add("partial offload: the CPU compute buffer is modelled as the larger of the host inputs and a layer's peak");
@@ -145,6 +165,51 @@ internal static class LlamaCppCompute
         return new GraphInputs(total, masks, $"{string.Join(" + ", parts)} = {total:N0} bytes");
     }
 
+    /// <summary>
+    /// The peaks inside a recurrent layer, from the graph of src/models/qwen3next.cpp and delta-net-base.cpp (Gated DeltaNet),
+    /// read off ggml-alloc's live tensors at each high-water mark (docs/METHOD.md). Beside the graph inputs, the embedding input,
+    /// the layer's input and its norm (3 hidden-size activations) stay alive throughout. Two candidates:
+    /// <list type="bullet">
+    /// <item><b>convolution</b>: the q/k/v projection (C channels per token), the convolution input (the cached kernel − 1
+    /// columns per sequence followed by the tokens) and the convolution's output, with the state rows read from the cache;</item>
+    /// <item><b>delta rule</b>: the convolution's output, the queries and keys repeated to the value heads when there are fewer
+    /// key heads, the fused delta-rule output (value heads × value size per token, then the new state) and the old state,
+    /// β and the gate.</item>
+    /// </list>
+    /// </summary>
+    private static IEnumerable<Phase> Recurrent(ModelSpec spec, RecurrentSpec r, LlamaCppSettings settings, long inputs, long t, long h)
+    {
+        long s = settings.Sequences;
+        long c = r.ConvChannels(spec.HiddenSize);
+        long state = 4L * r.SsmStateValues * s;
+        long convCache = 4L * (r.ConvKernel - 1) * c * s;
+        if (r.Kind == RecurrentKind.Mamba2)
+        {
+            // Mamba-2 (mamba-base.cpp build_mamba2_layer): the one input projection z|x|B|C|dt stays alive (z is a view of it
+            // until the gated norm) while the convolution's input and output exist, and then while the scan's input (the
+            // convolved x|B|C and its SiLU) and a copy of z or x are. The state is read only by the scan, in place.
+            long projection = 2 * r.InnerSize + 2L * r.Groups * r.StateSize + r.Heads;
+            long mamba = checked(inputs + 4 * t * (5 * h + projection + 2 * c) + convCache);
+            yield return new("recurrent convolution", mamba,
+                $"inputs {inputs:N0} + 4 × {t} tokens × (5 hidden {h} + input projection {projection} + conv input and output 2 × {c} channels) + cached columns 4 × {r.ConvKernel - 1} × {c} × {s}");
+            long scan = checked(inputs + 4 * t * (3 * h + projection + 2 * c + r.InnerSize) + state);
+            yield return new("recurrent scan", scan,
+                $"inputs {inputs:N0} + 4 × {t} tokens × (3 hidden {h} + input projection {projection} + convolved x|B|C and the space it leaves 2 × {c} + scan output {r.InnerSize}) + final state {state:N0}");
+            yield break;
+        }
+        long conv = checked(inputs + 4 * t * (3 * h + 3 * c) + convCache + state);
+        yield return new("recurrent convolution", conv,
+            $"inputs {inputs:N0} + 4 × {t} tokens × (3 hidden {h} + projection, conv input and conv output 3 × {c} channels) + cached columns 4 × {r.ConvKernel - 1} × {c} × {s} + state {state:N0}");
+        if (r.Kind != RecurrentKind.GatedDeltaNet)
+            yield break;
+        long headValues = (long)r.Heads * r.StateSize;
+        long repeated = r.Groups != r.Heads ? 2 * headValues : 0;
+        long delta = checked(inputs + 4 * t * (3 * h + c + repeated + r.InnerSize + 2L * r.Heads) + 2 * state);
+        yield return new("delta rule", delta,
+            $"inputs {inputs:N0} + 4 × {t} tokens × (3 hidden {h} + conv output {c}" + (repeated > 0 ? $" + q and k repeated to the value heads 2 × {headValues}" : "") +
+            $" + output {r.InnerSize} + β and gate 2 × {r.Heads}) + old and new state 2 × {state:N0}");
+    }
+
     private static (long Bytes, string Formula) Mlp(ModelSpec spec, FamilyTerms family, long t, long h)
     {
         if (spec.Moe is { } moe)
@@ -154,6 +219,15 @@ internal static class LlamaCppCompute
             long k = moe.ExpertsPerToken, fe = moe.ExpertFfnSize;
             long experts = checked(12 * fe * k * t);
             long shared = moe.SharedExperts > 0 ? 12 * (moe.SharedExpertFfnSize ?? fe) * moe.SharedExperts * t : 0;
+            if (spec.Recurrent is not null && shared > 0)
+            {
+                // Qwen3-Next's graph runs the shared expert after the routed ones have been summed, so only the routed
+                // experts' output (one hidden-size activation) overlaps it.
+                long routed = experts + family.MlpHidden * h * t, sharedPhase = shared + (family.MlpHidden + 4) * h * t;
+                return routed >= sharedPhase
+                    ? (routed, $"selected experts' gate, up and product 3 × 4 × {fe} × {k} used × {t} + {family.MlpHidden / 4} × 4 × {h} × {t} activations (the shared expert runs after them)")
+                    : (sharedPhase, $"shared expert's gate, up and product {shared:N0} + {family.MlpHidden / 4 + 1} × 4 × {h} × {t} activations (after the routed experts)");
+            }
             long dense = Enumerable.Range(0, spec.Layers).Any(l => !spec.IsMoeLayer(l)) ? 12 * spec.FfnSize * t : 0;
             long moeBytes = experts + shared + family.MlpHidden * h * t;
             long denseBytes = dense + family.MlpHidden * h * t;

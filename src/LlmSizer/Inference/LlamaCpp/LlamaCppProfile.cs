@@ -16,7 +16,7 @@ public static class LlamaCppProfile
 {
     /// <summary>Item names, as the buffers llama.cpp logs.</summary>
     public const string HostWeights = "model buffer CPU", MappedWeights = "model buffer CPU_Mapped", RepackedWeights = "model buffer CPU_REPACK", GpuWeights = "model buffer GPU",
-        KvCache = "KV buffer", ComputeBuffer = "compute buffer", OutputBuffer = "output buffer (logits)";
+        KvCache = "KV buffer", RecurrentState = "RS buffer", ComputeBuffer = "compute buffer", OutputBuffer = "output buffer (logits)";
 
     /// <summary>
     /// Estimates llama.cpp's memory for <paramref name="spec"/> with the weights <paramref name="weights"/> (the GGUF layout:
@@ -69,6 +69,12 @@ public static class LlamaCppProfile
             items.Add(new EstimateItem(b.Cache == "KV" ? KvCache : $"{KvCache} (sliding window)", MemoryCategory.KvCache, b.Bytes, b.Formula, b.Inputs,
                 "llama.cpp src/llama-kv-cache.cpp (K/V tensors per layer and stream), src/llama-kv-cache-iswa.cpp (sliding-window cells), src/llama-context.cpp (n_ctx padding)",
                 b.Device));
+        foreach (var b in LlamaCppRecurrentState.Place(spec, settings))
+            items.Add(new EstimateItem(RecurrentState, MemoryCategory.KvCache, b.Bytes, b.Formula, b.Inputs,
+                "llama.cpp src/llama-memory-recurrent.cpp (r and s tensors per recurrent layer), src/llama-hparams.cpp (n_embd_r, n_embd_s), src/llama-model.cpp create_memory (one row per sequence)",
+                b.Device));
+        if (spec.Recurrent is { } recurrent)
+            notes.Add($"hybrid model: only the {spec.AttentionLayerCount} attention layers keep a KV cache; the {recurrent.Count(LayerMixer.Recurrent)} recurrent layers keep a fixed-size state per sequence (the RS buffer), whatever the context");
         if (spec.Mla is not null)
             notes.Add("multi-head latent attention: llama.cpp caches one latent row (kv_lora_rank + rope dims) per token and layer and no V, for GGUFs converted since its MLA rework (files with key_length_mla)");
 

@@ -50,6 +50,8 @@ internal static class LlamaCppWeights
         public required long[] GpuBytes;
         public required bool[] Matrices;
         public required bool[] Experts;
+        /// <summary>Tensors of blocks past the last layer (multi-token prediction), which llama.cpp does not load.</summary>
+        public required bool[] Skipped;
         public required int TokenEmbedding;
         public required List<int> RopeTables;
         public required bool HasOutput;
@@ -64,7 +66,7 @@ internal static class LlamaCppWeights
         int n = weights.Tensors.Count;
         var facts = new Facts
         {
-            BlockCount = layers, Layers = new TensorLayer[n], FileStarts = new long[n], GpuBytes = new long[n], Matrices = new bool[n], Experts = new bool[n],
+            BlockCount = layers, Layers = new TensorLayer[n], FileStarts = new long[n], GpuBytes = new long[n], Matrices = new bool[n], Experts = new bool[n], Skipped = new bool[n],
             TokenEmbedding = -1, HasOutput = false, RopeTables = [],
         };
         long offset = 0;
@@ -82,6 +84,7 @@ internal static class LlamaCppWeights
             facts.GpuBytes[i] = GpuBytes(t, lastType);
             facts.Matrices[i] = IsMatrix(t);
             facts.Experts[i] = t.Name.Contains("_exps", StringComparison.Ordinal);
+            facts.Skipped[i] = IsExtraBlock(t.Name, layers);
             if (t.Name == "token_embd.weight")
                 facts.TokenEmbedding = i;
             if (t.Name == "output.weight")
@@ -104,10 +107,17 @@ internal static class LlamaCppWeights
         long repack = 0, gpu = 0, host = 0;
         int repackCount = 0, gpuCount = 0, mappedCount = 0;
         TensorInfo? tokenEmbedding = facts.TokenEmbedding >= 0 ? weights.Tensors[facts.TokenEmbedding] : null;
-        bool hasOutput = facts.HasOutput;
+        bool hasOutput = facts.HasOutput, skipped = false;
 
         for (int i = 0; i < weights.Tensors.Count; i++)
         {
+            // Blocks past the model's layers are multi-token-prediction layers (Qwen3-Next's nextn block): llama.cpp creates
+            // them with TENSOR_SKIP unless a draft context asks for them, so they take no memory.
+            if (facts.Skipped[i])
+            {
+                skipped = true;
+                continue;
+            }
             if (OnGpu(facts, i, gpuStart, outputOnGpu, settings.CpuMoeLayers))
             {
                 gpu += facts.GpuBytes[i];
@@ -128,6 +138,9 @@ internal static class LlamaCppWeights
             host += Align(t.Bytes, CpuAlignment);
             mappedCount++;
         }
+
+        if (skipped)
+            notes.Add("multi-token-prediction tensors (blocks past the last layer) are not loaded: llama.cpp skips them unless speculative decoding uses them");
 
         // Blocks on different devices each load their own copy of the rope frequency factors (TENSOR_DUPLICATED per layer).
         if (facts.RopeTables.Count > 0 && gpuStart > 0 && gpuStart < layers)
@@ -202,9 +215,17 @@ internal static class LlamaCppWeights
         int gpuStart = settings.GpuStart(layers);
         long largest = 0;
         for (int i = 0; i < weights.Tensors.Count; i++)
-            if (facts.Matrices[i] && !OnGpu(facts, i, gpuStart, settings.GpuLayers >= 1, settings.CpuMoeLayers))
+            if (facts.Matrices[i] && !facts.Skipped[i] && !OnGpu(facts, i, gpuStart, settings.GpuLayers >= 1, settings.CpuMoeLayers))
                 largest = Math.Max(largest, weights.Tensors[i].Bytes);
         return largest;
+    }
+
+    private static bool IsExtraBlock(string name, int layers)
+    {
+        if (!name.StartsWith("blk.", StringComparison.Ordinal))
+            return false;
+        int dot = name.IndexOf('.', 4);
+        return dot > 4 && int.TryParse(name.AsSpan(4, dot - 4), out int block) && block >= layers;
     }
 
     /// <summary>Which llama.cpp layer a tensor belongs to (llm_tensor_info: input, output or a repeating block).</summary>

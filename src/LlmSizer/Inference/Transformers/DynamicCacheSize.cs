@@ -58,7 +58,8 @@ public static class DynamicCacheSize
     /// <summary>Bytes of the cache for <paramref name="batch"/> sequences of <paramref name="tokens"/> tokens: Σ over layers of tokens held × the layer's bytes per token.</summary>
     public static long Bytes(ModelSpec spec, int batch, long tokens, int elementBytes)
     {
-        if (!spec.HasPerLayerKeyValueHeads || spec.Mla is not null)
+        // A hybrid's recurrent layers cache no keys and values (their BytesPerTokenAt is 0): sum layer by layer.
+        if ((!spec.HasPerLayerKeyValueHeads && spec.Recurrent is null) || spec.Mla is not null)
         {
             long perToken = BytesPerTokenPerLayer(spec, elementBytes);
             long held = Enumerable.Range(0, spec.Layers).Sum(l => TokensHeld(spec, l, tokens));
@@ -68,5 +69,26 @@ public static class DynamicCacheSize
         for (int l = 0; l < spec.Layers; l++)
             perSequence = checked(perSequence + TokensHeld(spec, l, tokens) * BytesPerTokenAt(spec, l, elementBytes));
         return checked(batch * perSequence);
+    }
+
+    /// <summary>
+    /// Bytes of a hybrid model's recurrent-layer caches for <paramref name="batch"/> sequences, whatever the context: per recurrent
+    /// layer a convolution state of the whole kernel window, [batch, channels, kernel], in the model dtype (transformers keeps the
+    /// last <c>conv_kernel</c> inputs, one more than llama.cpp and vLLM), and the state matrix — Gated DeltaNet's [batch, value heads,
+    /// key size, value size] in float32 (modeling_qwen3_next.py: the delta rule runs in float32 and returns its final state so),
+    /// Mamba-2's [batch, heads, head_dim, d_state] in the model dtype (HybridMambaAttentionDynamicCache); short convolutions keep none.
+    /// </summary>
+    public static long RecurrentStateBytes(ModelSpec spec, int batch, int elementBytes)
+    {
+        if (spec.Recurrent is not { } r)
+            return 0;
+        long conv = (long)r.ConvKernel * r.ConvChannels(spec.HiddenSize) * elementBytes;
+        long matrix = r.Kind switch
+        {
+            RecurrentKind.GatedDeltaNet => 4L * r.SsmStateValues,
+            RecurrentKind.Mamba2 => (long)elementBytes * r.SsmStateValues,
+            _ => 0,
+        };
+        return checked(batch * r.Count(LayerMixer.Recurrent) * (conv + matrix));
     }
 }

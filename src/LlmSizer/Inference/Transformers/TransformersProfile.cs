@@ -73,6 +73,8 @@ public static class TransformersProfile
 
         long kv = DynamicCacheSize.Bytes(spec, batch, context, kvBytes);
         items.Add(KvItem(spec, batch, context, kvBytes, kv));
+        if (spec.Recurrent is { } recurrent)
+            items.Add(RecurrentItem(spec, recurrent, batch, dtypeBytes));
 
         var act = TransformersActivation.Prefill(spec, batch, context, dtypeBytes, attention, settings.Run, settings.DoSample);
         items.Add(ActivationItem(spec, act, dtypeBytes, attention, settings.Run));
@@ -133,7 +135,7 @@ public static class TransformersProfile
         long perToken = DynamicCacheSize.BytesPerTokenPerLayer(spec, kvBytes);
         int sliding = Enumerable.Range(0, spec.Layers).Count(spec.IsSlidingLayer);
         string tokens = sliding == 0
-            ? $"{spec.Layers} layers × {Count(context)} tokens"
+            ? $"{spec.AttentionLayerCount} {(spec.Recurrent is null ? "" : "attention ")}layers × {Count(context)} tokens"
             : $"({spec.Layers - sliding} full layers × {Count(context)} + {sliding} sliding layers × {Count(Math.Min(context, spec.SlidingWindow!.WindowTokens - 1L))}) tokens";
         string perTokenFormula = spec.Mla is { } mla
             ? $"{spec.AttentionHeads} heads × (k {mla.QkNopeHeadDim + mla.QkRopeHeadDim} + v {mla.VHeadDim}) × {kvBytes} B"
@@ -143,6 +145,24 @@ public static class TransformersProfile
             [new("bytes per token per layer", Count(perToken)), new("batch", batch.ToString(CultureInfo.InvariantCulture)), new("context", Count(context))],
             "transformers cache_utils.py: DynamicLayer concatenates [batch, kv_heads, seq, head_dim] keys and values; DynamicSlidingWindowLayer keeps " +
             "the last sliding_window − 1; DeepSeek-V2/V3 (modeling_deepseek_v3.py) cache the per-head keys and values after kv_b_proj",
+            "GPU");
+    }
+
+    private static EstimateItem RecurrentItem(ModelSpec spec, RecurrentSpec r, int batch, int dtypeBytes)
+    {
+        long bytes = DynamicCacheSize.RecurrentStateBytes(spec, batch, dtypeBytes);
+        string matrix = r.Kind switch
+        {
+            RecurrentKind.GatedDeltaNet => $" + state {r.Heads} value heads × {r.StateSize} × {r.HeadDim} × 4 B (float32)",
+            RecurrentKind.Mamba2 => $" + state {r.Heads} heads × {r.HeadDim} × {r.StateSize} × {dtypeBytes} B",
+            _ => "",
+        };
+        return new EstimateItem("recurrent state (conv + state)", MemoryCategory.KvCache, bytes,
+            $"batch {batch} × {r.Count(LayerMixer.Recurrent)} recurrent layers × (conv {r.ConvKernel} × {Count(r.ConvChannels(spec.HiddenSize))} channels × {dtypeBytes} B{matrix}) = {Count(bytes)} B",
+            [new("recurrent layers", r.Count(LayerMixer.Recurrent).ToString(CultureInfo.InvariantCulture)), new("batch", batch.ToString(CultureInfo.InvariantCulture)),
+             new("context", "does not matter: the state has a fixed size")],
+            "transformers modeling_qwen3_next.py (Qwen3NextDynamicCache conv_states [batch, conv_dim, kernel], recurrent_states from the float32 delta rule), " +
+            "modeling_granitemoehybrid.py / modeling_lfm2.py (HybridMambaAttentionDynamicCache, Lfm2HybridConvCache)",
             "GPU");
     }
 

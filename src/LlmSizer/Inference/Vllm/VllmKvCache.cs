@@ -42,8 +42,17 @@ public sealed record VllmKvLayout(
     /// </summary>
     public IReadOnlyList<long>? LayerPageBytes { get; init; }
 
+    /// <summary>Hybrid models: recurrent (Mamba-2, Gated DeltaNet, short-conv) layers, each with one state page per request.</summary>
+    public int RecurrentLayers { get; init; }
+
+    /// <summary>Groups of recurrent layers (the last one padded up to <see cref="GroupSize"/>).</summary>
+    public int RecurrentGroups { get; init; }
+
+    /// <summary>Bytes of one recurrent layer's state for one request, before vLLM pads it to <see cref="PageBytes"/>.</summary>
+    public long StateBytes { get; init; }
+
     /// <summary>All groups; vLLM's "GPU KV cache size" divides the blocks evenly among them.</summary>
-    public int Groups => FullGroups + SlidingGroups;
+    public int Groups => FullGroups + SlidingGroups + RecurrentGroups;
 
     /// <summary>Bytes of one block of the shared pool: one page per layer of a group (the sum of the layers' pages when they differ).</summary>
     public long BlockBytes => LayerPageBytes is { } pages ? pages.Sum() : PageBytes * GroupSize;
@@ -104,10 +113,19 @@ public static class VllmKvCache
     /// VLLM_ALLOW_CHUNKED_LOCAL_ATTN_WITH_HYBRID_KV_CACHE is on (its default since vLLM turned it to 1; before, vLLM cached the
     /// whole context in every layer of Llama 4), which is what is modelled.
     /// </summary>
-    public static VllmKvLayout Layout(ModelSpec spec, int tensorParallel, int elementBytes, int blockSize)
+    public static VllmKvLayout Layout(ModelSpec spec, int tensorParallel, int elementBytes, int blockSize) =>
+        Layout(spec, tensorParallel, elementBytes, blockSize, elementBytes);
+
+    /// <summary>
+    /// As <see cref="Layout(ModelSpec, int, int, int)"/>; <paramref name="stateElementBytes"/> is the element size of a hybrid
+    /// model's recurrent state (vLLM's <c>mamba_cache_dtype</c>, <c>auto</c> = the model dtype, whatever <c>--kv-cache-dtype</c> says).
+    /// </summary>
+    public static VllmKvLayout Layout(ModelSpec spec, int tensorParallel, int elementBytes, int blockSize, int stateElementBytes)
     {
         if (blockSize < 1)
             throw new UsageException($"vLLM block size must be positive, got {blockSize}");
+        if (spec.Recurrent is { } recurrent)
+            return HybridLayout(spec, recurrent, tensorParallel, elementBytes, blockSize, stateElementBytes);
         if (spec.Mla is null && spec.HasPerLayerKeyValueHeads)
             return PerLayerLayout(spec, tensorParallel, elementBytes, blockSize);
         long perToken = BytesPerTokenPerLayer(spec, tensorParallel, elementBytes);
@@ -156,6 +174,64 @@ public static class VllmKvCache
     }
 
     /// <summary>
+    /// A hybrid of attention and recurrent layers, as vLLM lays it out without prefix caching of the recurrent state
+    /// (<c>mamba_cache_mode</c> none; model_executor/models/config.py <c>HybridAttentionMambaModelConfig</c>, kv_cache_utils.py):
+    /// <list type="bullet">
+    /// <item>a recurrent layer's state for one request is one "page" (MambaSpec, block size = max_model_len): its convolution state
+    /// (kernel − 1) × channels / TP and its state matrix heads / TP × head size × state size (mamba_utils.py
+    /// <c>gated_delta_net_state_shape</c>, <c>mamba2_state_shape</c>, <c>short_conv_state_shape</c>) in the model dtype;</item>
+    /// <item>the attention block grows to 16 × ⌈state page / (16 × one token's K and V)⌉ tokens (or the block size asked, if
+    /// larger), so that an attention page holds at least one state, and the state page is padded to the attention page;</item>
+    /// <item>with every page the same size, layers are grouped by kind into groups of min(attention, recurrent) layers (of the
+    /// larger count when it is under 1.5 × the smaller), the last group of each kind padded; one block is one page per layer of a
+    /// group, shared by all groups; a request takes ⌈len / block⌉ blocks in each attention group and one in each recurrent group.</item>
+    /// </list>
+    /// With prefix caching of the recurrent state (the align and all modes of newer vLLM) the block size is rounded to the
+    /// kernel's chunk instead and a request may keep more than one state; that is not modelled.
+    /// </summary>
+    private static VllmKvLayout HybridLayout(ModelSpec spec, RecurrentSpec r, int tp, int elementBytes, int blockSize, int stateElementBytes)
+    {
+        if (spec.SlidingWindow is not null || spec.HasPerLayerKeyValueHeads || spec.Mla is not null)
+            throw new UsageException("vLLM: a hybrid recurrent model with sliding-window, per-layer or latent attention is not modelled");
+        int recurrentLayers = r.Count(LayerMixer.Recurrent), attentionLayers = spec.AttentionLayerCount;
+        if (attentionLayers == 0)
+            throw new UsageException("vLLM: a model without attention layers (pure Mamba) is not modelled");
+        if (r.Kind != RecurrentKind.ShortConv && (r.Heads % tp != 0 || ConvChannelsForRanks(spec, r, tp) % tp != 0))
+            throw new UsageException($"vLLM splits the {r.Heads} recurrent heads and {ConvChannelsForRanks(spec, r, tp)} convolution channels across ranks; tensor parallel size {tp} does not divide them");
+        long state = StateBytesPerRank(spec, r, tp, stateElementBytes);
+        long perToken = BytesPerTokenPerLayer(spec, tp, elementBytes);
+        long attentionBlock = 16 * CeilDiv(state, 16 * perToken);
+        int block = (int)Math.Max(blockSize, attentionBlock);
+        int min = Math.Min(attentionLayers, recurrentLayers), max = Math.Max(attentionLayers, recurrentLayers);
+        int groupSize = max < min * 1.5 ? max : min;
+        return new VllmKvLayout(block, perToken, perToken * block, attentionLayers, 0, 0, groupSize, CeilDiv(attentionLayers, groupSize), 0)
+        {
+            RecurrentLayers = recurrentLayers,
+            RecurrentGroups = CeilDiv(recurrentLayers, groupSize),
+            StateBytes = state,
+        };
+    }
+
+    /// <summary>Bytes of one recurrent layer's state for one request on one rank (conv state plus state matrix), in the state dtype.</summary>
+    public static long StateBytesPerRank(ModelSpec spec, RecurrentSpec r, int tp, int stateElementBytes)
+    {
+        long conv = (r.ConvKernel - 1) * ConvChannelsForRanks(spec, r, tp) / tp;
+        long matrix = r.Kind == RecurrentKind.ShortConv ? 0 : (long)(r.Heads / tp) * r.HeadDim * r.StateSize;
+        return (conv + matrix) * stateElementBytes;
+    }
+
+    /// <summary>
+    /// The convolution channels vLLM splits across <paramref name="tp"/> ranks: Mamba-2 replicates its B/C groups when the ranks do not
+    /// divide them (mamba_utils.py <c>extra_groups_for_head_shards</c>: groups + tp − groups), so each rank's heads find theirs.
+    /// </summary>
+    private static long ConvChannelsForRanks(ModelSpec spec, RecurrentSpec r, int tp)
+    {
+        if (r.Kind != RecurrentKind.Mamba2 || r.Groups % tp == 0)
+            return r.ConvChannels(spec.HiddenSize);
+        return r.InnerSize + 2L * (r.Groups + tp - r.Groups) * r.StateSize;
+    }
+
+    /// <summary>
     /// Blocks the pool holds: floor(available / page / group size), as vLLM's <c>get_num_blocks</c>; with per-layer pages
     /// floor(available / Σ pages), as get_kv_cache_config_from_groups does for a <c>UniformTypeKVCacheSpecs</c> group.
     /// </summary>
@@ -174,7 +250,8 @@ public static class VllmKvCache
     /// so no extra block; kv_cache_interface.py ChunkedLocalAttentionSpec.max_memory_usage_bytes).
     /// </summary>
     public static long BlocksPerRequest(VllmKvLayout layout, int maxModelLen, int maxBatchedTokens) =>
-        layout.FullGroups * FullBlocks(layout, maxModelLen) + layout.SlidingGroups * SlidingBlocks(layout, maxModelLen, maxBatchedTokens);
+        layout.FullGroups * FullBlocks(layout, maxModelLen) + layout.SlidingGroups * SlidingBlocks(layout, maxModelLen, maxBatchedTokens)
+        + layout.RecurrentGroups; // one state page per recurrent group
 
     /// <summary>vLLM's "Maximum concurrency for L tokens per request": blocks / blocks per request.</summary>
     public static double MaxConcurrency(VllmKvLayout layout, long blocks, int maxModelLen, int maxBatchedTokens) =>
@@ -189,7 +266,7 @@ public static class VllmKvCache
     /// block count per request times Σ pages (UniformTypeKVCacheSpecs.max_memory_usage_bytes).
     /// </remarks>
     public static long BytesForOneRequest(VllmKvLayout layout, int maxModelLen, int maxBatchedTokens) =>
-        layout.LayerPageBytes is not null
+        layout.LayerPageBytes is not null || layout.RecurrentLayers > 0
             ? layout.BlockBytes * BlocksPerRequest(layout, maxModelLen, maxBatchedTokens)
             : layout.PageBytes * (layout.FullLayers * FullBlocks(layout, maxModelLen)
                                   + layout.SlidingLayers * SlidingBlocks(layout, maxModelLen, maxBatchedTokens));

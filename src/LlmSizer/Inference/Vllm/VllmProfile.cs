@@ -106,7 +106,11 @@ public static class VllmProfile
         long graphs = settings.EnforceEager ? 0 : CudaGraphBaseBytes + CudaGraphPerLayerBytes * spec.Layers;
 
         long nonKvInBudget = weightBytes + rotary + act.Bytes + nonTorch + (settings.CudaGraphsInBudget ? graphs : 0);
-        var layout = VllmKvCache.Layout(spec, tp, kvBytes, settings.BlockSize);
+        var layout = VllmKvCache.Layout(spec, tp, kvBytes, settings.BlockSize, dtypeBytes);
+        if (layout.RecurrentLayers > 0)
+            notes.Add($"Hybrid model: each of the {layout.RecurrentLayers} recurrent layers keeps one {Count(layout.StateBytes)} B state per request (padded to the " +
+                      $"{Count(layout.PageBytes)} B page), and vLLM raises the attention block to {layout.BlockSize} tokens so that a page holds it. Modelled " +
+                      "without prefix caching of the recurrent state (mamba_cache_mode none); the activation peak is the dense-model fit.");
         long perRequestBlocks = VllmKvCache.BlocksPerRequest(layout, maxModelLen, maxBatched);
 
         long? kvTokens = null;
@@ -218,16 +222,24 @@ public static class VllmProfile
         {
             new("bytes per token per layer", $"{Count(layout.BytesPerTokenPerLayer)} ({kind})"),
             new("block", $"{layout.BlockSize} tokens, page {Count(layout.PageBytes)} B per layer"),
-            new("groups", layout.SlidingLayers > 0
+            new("groups", layout.RecurrentLayers > 0
+                ? $"{layout.FullGroups} attention + {layout.RecurrentGroups} recurrent-state of {layout.GroupSize} layers"
+                : layout.SlidingLayers > 0
                 ? $"{layout.FullGroups} full + {layout.SlidingGroups} {(layout.Chunked ? "chunked local (chunk" : "sliding (window")} {layout.WindowTokens}) of {layout.GroupSize} layers"
                 : $"1 group of {layout.GroupSize} layers"),
             new("blocks", Count(blocks)),
         };
+        if (layout.RecurrentLayers > 0 && spec.Recurrent is { } r)
+            inputs.Add(new("recurrent state per request and layer",
+                $"{Count(layout.StateBytes)} B (conv {r.ConvKernel - 1} × {r.ConvChannels(spec.HiddenSize) / tp} + " +
+                (r.Kind == RecurrentKind.ShortConv ? "no state matrix" : $"state {r.Heads / tp} heads × {r.HeadDim} × {r.StateSize}") +
+                $", model dtype), padded to the {Count(layout.PageBytes)} B page; attention block raised to {layout.BlockSize} tokens so that a page holds it"));
         if (available is { } a)
             inputs.Add(new("available for KV", $"{Count(a)} B ({ByteSize.FormatGiB(Math.Max(0, a))})"));
         return new EstimateItem("KV cache", MemoryCategory.KvCache, bytes, formula, inputs,
             "vLLM v1 kv_cache_interface.py (page = block_size × per-token bytes; MLA one latent head), kv_cache_utils.py get_num_blocks, " +
-            "_get_kv_cache_config_uniform_type / _uniform_page_size (hybrid groups), get_max_concurrency_for_kv_cache_config",
+            "_get_kv_cache_config_uniform_type / _uniform_page_size (hybrid groups), get_max_concurrency_for_kv_cache_config" +
+            (layout.RecurrentLayers > 0 ? "; recurrent state: model_executor/models/config.py HybridAttentionMambaModelConfig, layers/mamba/mamba_utils.py state shapes" : ""),
             "GPU");
     }
 

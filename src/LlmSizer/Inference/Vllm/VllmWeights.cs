@@ -70,8 +70,8 @@ public static class VllmWeights
     public static long RotaryCacheBytes(ModelSpec spec, int dtypeBytes) =>
         spec.Positions == PositionEncoding.Rotary ? (long)spec.MaxContextTokens * RotaryDim(spec) * dtypeBytes : 0;
 
-    /// <summary>Rotary dimensions per head: the decoupled rope part for MLA, else the whole head (partial rotary is not in <see cref="ModelSpec"/>).</summary>
-    public static int RotaryDim(ModelSpec spec) => spec.Mla?.QkRopeHeadDim ?? spec.EffectiveHeadDim;
+    /// <summary>Rotary dimensions per head: the decoupled rope part for MLA, else the partial rotary width where the spec has one, else the whole head.</summary>
+    public static int RotaryDim(ModelSpec spec) => spec.Mla?.QkRopeHeadDim ?? spec.RotaryDimensions ?? spec.EffectiveHeadDim;
 
     /// <summary>Vocabulary rows after vLLM's padding to a multiple of 64.</summary>
     public static long PaddedVocab(long vocab) => CeilDiv(vocab, VocabPadding) * VocabPadding;

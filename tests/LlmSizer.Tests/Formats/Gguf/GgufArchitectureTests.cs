@@ -31,6 +31,12 @@ public class GgufArchitectureTests
         // GPT-2's 124,439,808 plus the copy of the 50,257 × 768 embedding that llama.cpp's converter stores as output.weight.
         { nameof(GgufModels.Gpt2), 124_439_808 + 38_597_376 },
         { nameof(GgufModels.Falcon7B), 6_921_720_704 },
+        // Qwen3-Next-80B-A3B without its MTP layer: the safetensors' 81,324,862,720 less the 1,650,471,424 of mtp.* (see the config tests).
+        { nameof(GgufModels.Qwen3Next80B), 79_674_391_296 },
+        // ibm-granite/granite-4.0-h-tiny: safetensors metadata total 6,939,037,248.
+        { nameof(GgufModels.GraniteHTiny), 6_939_037_248 },
+        // LiquidAI/LFM2-1.2B: model card 1,170,340,608.
+        { nameof(GgufModels.Lfm2_12B), 1_170_340_608 },
     };
 
     internal static GgufShape Shape(string name) =>
@@ -342,4 +348,65 @@ public class GgufArchitectureTests
     }
 
     private static GgufWriter WithoutTokens(GgufShape shape) => GgufModels.Writer(shape).Remove("tokenizer.ggml.tokens");
+
+    [Fact]
+    public void Qwen3_next_maps_its_ssm_keys_to_36_gated_deltanet_layers_and_12_gated_attention_layers()
+    {
+        var spec = Open(GgufModels.Writer(GgufModels.Qwen3Next80B)).Spec!;
+        Assert.Equal("qwen3_next", spec.Architecture);
+        Assert.True(spec.AttentionOutputGate);
+        Assert.Equal(new RecurrentSpec
+        {
+            Kind = RecurrentKind.GatedDeltaNet, LayerPattern = string.Concat(Enumerable.Repeat("MMM*", 12)), ConvKernel = 4,
+            StateSize = 128, Groups = 16, Heads = 32, HeadDim = 128,
+        }, spec.Recurrent);
+        Assert.Equal(new MoeSpec
+        {
+            RoutedExperts = 512, ExpertsPerToken = 10, ExpertFfnSize = 512, SharedExperts = 1, SharedExpertFfnSize = 512, SharedExpertGate = true,
+        }, spec.Moe);
+        // The same spec as config.json gives, but for the MTP layer the config does not declare.
+        var fromConfig = LlmSizer.Formats.HuggingFace.HuggingFaceConfigReader.ReadFile(
+            Path.Combine(AppContext.BaseDirectory, "Fixtures", "configs", "Qwen__Qwen3-Next-80B-A3B-Instruct.json")).Spec;
+        Assert.Equal(ParameterCounter.Count(fromConfig).Components, ParameterCounter.Count(spec).Components);
+    }
+
+    [Fact]
+    public void Qwen3_next_reads_its_recurrent_layers_from_the_per_layer_flags_when_the_file_has_them()
+    {
+        var writer = GgufModels.Writer(GgufModels.Qwen3Next80B with { Layers = 4, Experts = 4, ExpertsUsed = 2 })
+            .Add("qwen3next.attention.recurrent_layers", GgufWriter.Value.Array(GgufValueType.Bool,
+                [GgufWriter.Value.Bool(true), GgufWriter.Value.Bool(true), GgufWriter.Value.Bool(true), GgufWriter.Value.Bool(false)]));
+        Assert.Equal("MMM*", Open(writer).Spec!.Recurrent!.LayerPattern);
+    }
+
+    [Fact]
+    public void Granite_4_0_h_marks_its_mamba2_layers_by_a_zero_kv_head_count()
+    {
+        var spec = Open(GgufModels.Writer(GgufModels.GraniteHTiny)).Spec!;
+        Assert.Equal("granitemoehybrid", spec.Architecture);
+        Assert.Null(spec.KeyValueHeadsPerLayer);
+        Assert.Equal(4, spec.EffectiveKeyValueHeads);
+        Assert.Equal(new RecurrentSpec
+        {
+            Kind = RecurrentKind.Mamba2, LayerPattern = "MMMMM*MMMMMMMMM*MMMMMMMMM*MMMMMMMMM*MMMM", ConvKernel = 4,
+            StateSize = 128, Groups = 1, Heads = 48, HeadDim = 64, ConvBias = true,
+        }, spec.Recurrent);
+        var fromConfig = LlmSizer.Formats.HuggingFace.HuggingFaceConfigReader.ReadFile(
+            Path.Combine(AppContext.BaseDirectory, "Fixtures", "configs", "ibm-granite__granite-4.0-h-tiny.json")).Spec;
+        Assert.Equal(ParameterCounter.Count(fromConfig).Components, ParameterCounter.Count(spec).Components);
+    }
+
+    [Fact]
+    public void Lfm2_marks_its_short_convolution_layers_by_a_zero_kv_head_count_and_names_its_final_norm_token_embd_norm()
+    {
+        var spec = Open(GgufModels.Writer(GgufModels.Lfm2_12B)).Spec!;
+        Assert.Equal("lfm2", spec.Architecture);
+        Assert.Null(spec.KeyValueHeadsPerLayer);
+        Assert.Equal(8, spec.EffectiveKeyValueHeads);
+        Assert.True(spec.FinalNorm);
+        Assert.Equal(new RecurrentSpec { Kind = RecurrentKind.ShortConv, LayerPattern = "MM*MM*MM*M*M*M*M", ConvKernel = 3 }, spec.Recurrent);
+        var fromConfig = LlmSizer.Formats.HuggingFace.HuggingFaceConfigReader.ReadFile(
+            Path.Combine(AppContext.BaseDirectory, "Fixtures", "configs", "LiquidAI__LFM2-1.2B.json")).Spec;
+        Assert.Equal(ParameterCounter.Count(fromConfig).Components, ParameterCounter.Count(spec).Components);
+    }
 }

@@ -127,6 +127,9 @@ public class GgufModelTests
         Assert.Contains("deepseek2", GgufModel.SupportedArchitectures);
         Assert.Contains("cohere2", GgufModel.SupportedArchitectures);
         Assert.Contains("llama4", GgufModel.SupportedArchitectures);
-        Assert.Equal(14, GgufModel.SupportedArchitectures.Count);
+        Assert.Contains("qwen3next", GgufModel.SupportedArchitectures);
+        Assert.Contains("granitehybrid", GgufModel.SupportedArchitectures);
+        Assert.Contains("lfm2", GgufModel.SupportedArchitectures);
+        Assert.Equal(17, GgufModel.SupportedArchitectures.Count);
     }
 }

@@ -292,6 +292,129 @@ public class HuggingFaceConfigReaderTests
     }
 
     [Fact]
+    public void Qwen3_next_80b_a3b_config_counts_79_674_391_296_main_parameters_and_reports_the_mtp_layer_apart()
+    {
+        var count = Count("Qwen__Qwen3-Next-80B-A3B-Instruct");
+        // Qwen/Qwen3-Next-80B-A3B-Instruct: model.safetensors.index.json total_size 162,649,725,440 bytes of BF16 =
+        // 81,324,862,720 parameters (Hugging Face shows 81.3B). Of these the mtp.* tensors — one gated-attention MoE layer,
+        // pre_fc_norm_embedding/hidden, fc (4096 → 2048) and norm, reusing the main embedding and head — hold 1,650,471,424;
+        // the 48 layers, embedding, head and final norm the other 79,674,391,296 (model card: "80B in total").
+        Assert.Equal(79_674_391_296, count.Total);
+        Assert.Equal(1_650_471_424, count.ReportedApartTotal);
+        Assert.Equal(81_324_862_720, count.Total + count.ReportedApartTotal);
+        // Model card: "Number of Parameters (Non-Embedding): 79B" and "3B activated" (10 of 512 experts and the shared one
+        // per token), both without the embedding and the LM head.
+        long embeddingAndHead = count.Breakdown.Embedding + count.Breakdown.LmHead;
+        AssertRoundsTo("79B", count.Total - embeddingAndHead);
+        AssertRoundsTo("3B", count.Active - embeddingAndHead);
+    }
+
+    [Fact]
+    public void Qwen3_next_reads_36_gated_deltanet_layers_and_12_gated_attention_layers()
+    {
+        var config = Read("Qwen__Qwen3-Next-80B-A3B-Instruct");
+        var spec = config.Spec;
+        var r = spec.Recurrent!;
+        Assert.Equal(RecurrentKind.GatedDeltaNet, r.Kind);
+        Assert.Equal(string.Concat(Enumerable.Repeat("MMM*", 12)), r.LayerPattern);
+        Assert.Equal((4, 128, 16, 32, 128), (r.ConvKernel, r.StateSize, r.Groups, r.Heads, r.HeadDim));
+        Assert.Equal(12, spec.AttentionLayerCount);
+        Assert.True(spec.AttentionOutputGate);
+        Assert.Equal(QkNormKind.PerHead, spec.QkNorm);
+        Assert.Equal(new MoeSpec
+        {
+            RoutedExperts = 512, ExpertsPerToken = 10, ExpertFfnSize = 512, SharedExperts = 1, SharedExpertFfnSize = 512, SharedExpertGate = true,
+        }, spec.Moe);
+        Assert.Equal(0, spec.KeyValueHeadsAt(0));
+        Assert.Equal(2, spec.KeyValueHeadsAt(3));
+        // Per layer and sequence: a conv state of 3 × (2 × 16 × 128 + 32 × 128) values and a 128 × 4096 delta-rule state.
+        Assert.Equal(24_576, r.ConvStateValues(spec.HiddenSize));
+        Assert.Equal(524_288, r.SsmStateValues);
+        Assert.Contains(config.Notes, n => n.Contains("multi-token-prediction layer"));
+    }
+
+    [Fact]
+    public void A_qwen3_next_layer_types_list_sets_the_pattern_and_a_wrong_length_is_refused()
+    {
+        var spec = ReadEdited("Qwen__Qwen3-Next-80B-A3B-Instruct", c =>
+            c["layer_types"] = new JsonArray(Enumerable.Range(0, 48).Select(i => (JsonNode)(i % 2 == 0 ? "full_attention" : "linear_attention")).ToArray())).Spec;
+        Assert.Equal(24, spec.AttentionLayerCount);
+        Assert.Equal('*', spec.Recurrent!.LayerPattern[0]);
+
+        using var temp = new TempFolder();
+        var json = JsonNode.Parse(File.ReadAllText(FixturePath("Qwen__Qwen3-Next-80B-A3B-Instruct")))!.AsObject();
+        json["layer_types"] = new JsonArray("full_attention", "linear_attention");
+        var e = ReadBad(temp, json.ToJsonString());
+        Assert.Contains("field 'layer_types': expected one entry per layer (48), found 2", e.Message);
+    }
+
+    [Fact]
+    public void Granite_4_0_h_tiny_config_counts_6_939_037_248_parameters()
+    {
+        // ibm-granite/granite-4.0-h-tiny(-base): safetensors metadata total 6,939,037,248 (model card: "7B", 1B active). The fixture
+        // holds the published config.json's fields LlmSizer reads, as transcribed in public sources; the rest take GraniteMoeHybridConfig's
+        // defaults (mamba_conv_bias true, mamba_proj_bias false, no attention bias). 36 Mamba-2 layers of 14,642,576, 4 attention layers
+        // of 6,291,456, 40 MoE blocks (64 experts of 512, a shared MLP of 1,024, router) and two norms each, the tied embedding.
+        var count = Count("ibm-granite__granite-4.0-h-tiny");
+        Assert.Equal(6_939_037_248, count.Total);
+        AssertRoundsTo("7B", count.Total);
+        AssertRoundsTo("1B", count.Active - count.Breakdown.Embedding);
+    }
+
+    [Fact]
+    public void Granite_4_0_h_reads_its_layer_types_into_36_mamba2_layers_with_a_moe_block_each()
+    {
+        var spec = Read("ibm-granite__granite-4.0-h-tiny").Spec;
+        var r = spec.Recurrent!;
+        Assert.Equal(RecurrentKind.Mamba2, r.Kind);
+        Assert.Equal("MMMMM*MMMMMMMMM*MMMMMMMMM*MMMMMMMMM*MMMM", r.LayerPattern);
+        Assert.Equal((4, 128, 1, 48, 64, true, false), (r.ConvKernel, r.StateSize, r.Groups, r.Heads, r.HeadDim, r.ConvBias, r.ProjectionBias));
+        Assert.Equal(new MoeSpec { RoutedExperts = 64, ExpertsPerToken = 6, ExpertFfnSize = 512, SharedExperts = 1, SharedExpertFfnSize = 1024 }, spec.Moe);
+        Assert.True(spec.TiedEmbeddings);
+        // Per Mamba-2 layer and sequence: conv 3 × (3,072 + 2 × 128) values and state 48 heads × 64 × 128.
+        Assert.Equal(9_984, r.ConvStateValues(spec.HiddenSize));
+        Assert.Equal(393_216, r.SsmStateValues);
+        // Without experts (Granite-4.0-H-Micro) the shared MLP is each layer's dense MLP; with attention layers only
+        // (Granite-4.0-Micro) there is nothing recurrent.
+        var dense = ReadEdited("ibm-granite__granite-4.0-h-tiny", c => { c["num_local_experts"] = 0; c["shared_intermediate_size"] = 8192; }).Spec;
+        Assert.Null(dense.Moe);
+        Assert.Equal(8192, dense.FfnSize);
+        var attentionOnly = ReadEdited("ibm-granite__granite-4.0-h-tiny", c =>
+            c["layer_types"] = new JsonArray(Enumerable.Range(0, 40).Select(_ => (JsonNode)"attention").ToArray())).Spec;
+        Assert.Null(attentionOnly.Recurrent);
+    }
+
+    [Fact]
+    public void Lfm2_1_2b_config_counts_1_170_340_608_parameters()
+    {
+        // LiquidAI/LFM2-1.2B model card: 1,170,340,608 parameters. The fixture holds the published config.json's fields as a
+        // public port transcribes them (block_ff_dim and full_attn_idxs, the original keys; no layer_types or intermediate_size).
+        // 10 short-convolution layers of 16,783,360, 6 attention layers of 10,485,888 (q/k norms of 64), 16 MLPs of 3 × 2,048 ×
+        // 8,192 (block_ff_dim 12,288 auto-adjusted) and two norms each, the tied 65,536 × 2,048 embedding and the final norm.
+        var count = Count("LiquidAI__LFM2-1.2B");
+        Assert.Equal(1_170_340_608, count.Total);
+        var spec = Read("LiquidAI__LFM2-1.2B").Spec;
+        Assert.Equal(8192, spec.FfnSize);
+        Assert.Equal("MM*MM*MM*M*M*M*M", spec.Recurrent!.LayerPattern);
+        Assert.Equal(RecurrentKind.ShortConv, spec.Recurrent.Kind);
+        Assert.Equal(2 * 2048, spec.Recurrent.ConvStateValues(spec.HiddenSize));
+        Assert.Equal(0, spec.Recurrent.SsmStateValues);
+        Assert.True(spec.TiedEmbeddings);
+        Assert.Equal(QkNormKind.PerHead, spec.QkNorm);
+        // The catalog's entry describes the same model.
+        Assert.Equal(ParameterCounter.Count(ModelCatalog.Find("lfm2-1.2b")!.Spec).Components, count.Components);
+        // layer_types (newer configs) wins over full_attn_idxs; without block_ffn_dim_multiplier the width is not rounded.
+        var edited = ReadEdited("LiquidAI__LFM2-1.2B", c =>
+        {
+            c["layer_types"] = new JsonArray(Enumerable.Range(0, 16).Select(i => (JsonNode)(i == 0 ? "full_attention" : "conv")).ToArray());
+            c["block_ffn_dim_multiplier"] = null;
+            c["block_ff_dim"] = 1000;
+        }).Spec;
+        Assert.Equal("*MMMMMMMMMMMMMMM", edited.Recurrent!.LayerPattern);
+        Assert.Equal(666, edited.FfnSize);
+    }
+
+    [Fact]
     public void Gpt_oss_20b_config_counts_20_91b_total_and_3_61b_active_parameters()
     {
         var count = Count("openai__gpt-oss-20b");

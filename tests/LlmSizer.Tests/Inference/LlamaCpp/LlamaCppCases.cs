@@ -19,7 +19,8 @@ internal sealed record LlamaCppCase(
 
 /// <summary>
 /// The validation matrix: mmap on and off; dense MHA, GQA and MQA; gated and plain MLPs; F16, Q8_0, Q4_0 and Q4_K weights; tied and untied
-/// embeddings; Gemma 2 and Gemma 3 sliding windows; a mixture of experts; contexts from 512 to 32768; micro-batches from
+/// embeddings; Gemma 2 and Gemma 3 sliding windows; a mixture of experts; a Qwen3-Next hybrid (Gated DeltaNet and gated attention);
+/// a Granite-4.0-H hybrid (Mamba-2); an LFM2 hybrid (short convolutions); contexts from 512 to 32768; micro-batches from
 /// 128 to 2048; flash attention on and off; f16, q8_0 and q4_0 caches; one and two sequences.
 /// </summary>
 internal static class LlamaCppCases
@@ -39,6 +40,16 @@ internal static class LlamaCppCases
         new("qwen3moe-q4_0", LlamaCppTestModels.Qwen3Moe, "Q4_0", "Q4_0"),
         new("llama-wide-mlp-f16", LlamaCppTestModels.LlamaWideMlp, "F16", "F16"),
         new("qwen3moe-wide-q8_0", LlamaCppTestModels.Qwen3MoeWide, "Q8_0", "Q8_0"),
+        // Hybrid: Gated DeltaNet layers keep a recurrent state (RS buffer) instead of a KV cache.
+        new("qwen3next-q8_0", LlamaCppTestModels.Qwen3Next, "Q8_0", "Q8_0"),
+        new("qwen3next-q4_k", LlamaCppTestModels.Qwen3Next, "Q4_K", "Q6_K"),
+        new("qwen3next-wide-state-f16", LlamaCppTestModels.Qwen3NextWideState, "F16", "F16"),
+        // Hybrid: Mamba-2 layers (Granite-4.0-H).
+        new("granitehybrid-q4_0", LlamaCppTestModels.GraniteHybrid, "Q4_0", "Q4_0"),
+        new("granitehybrid-wide-state-f16", LlamaCppTestModels.GraniteHybridWideState, "F16", "F16"),
+        // Hybrid: short convolutions (LFM2).
+        new("lfm2-q8_0", LlamaCppTestModels.Lfm2, "Q8_0", "Q8_0"),
+        new("lfm2-narrow-mlp-f16", LlamaCppTestModels.Lfm2NarrowMlp, "F16", "F16"),
         // --no-mmap: CPU-resident weights are read into an allocated buffer instead of mapped.
         new("llama-gqa-q4_k-nommap", LlamaCppTestModels.LlamaGqa, "Q4_K", "Q6_K", Mmap: false),
         new("qwen2-tied-q4_0-nommap", LlamaCppTestModels.Qwen2, "Q4_0", "Q4_0", Mmap: false),

@@ -47,6 +47,21 @@ public sealed class LlamaCppProfileTests : IDisposable
     }
 
     [Fact]
+    public void Qwen3_next_keeps_kv_in_its_12_attention_layers_and_one_recurrent_state_per_sequence_in_the_other_36()
+    {
+        // llama-memory-recurrent.cpp: per recurrent layer F32 r of (4 − 1) × 8,192 values and s of 128 × 4,096 values, one row per
+        // sequence: 36 × 4 × 548,864 = 79,036,416 B each, whatever the context; the KV cache spans the 12 attention layers only.
+        var spec = LlmSizer.Models.ModelCatalog.Find("qwen3-next-80b-a3b")!.Spec;
+        var weights = LlmSizer.Precision.GgufQuantizer.Inventory(spec, LlmSizer.Precision.GgufQuantMix.Find("Q4_K_M")!);
+        foreach (var (context, sequences) in new[] { (4096, 1), (65_536, 2) })
+        {
+            var e = LlamaCppProfile.Estimate(spec, weights, new InferenceOptions { ContextTokens = context, Sequences = sequences, GpuLayers = 0 });
+            Assert.Equal(79_036_416L * sequences, e.Items.Single(i => i.Name == LlamaCppProfile.RecurrentState).Bytes);
+            Assert.Equal(12L * context * 2 * (2 * 256 * 2), e.Items.Single(i => i.Name == LlamaCppProfile.KvCache).Bytes);
+        }
+    }
+
+    [Fact]
     public void Default_context_is_the_training_context_and_says_so()
     {
         var e = Estimate(Gqa, new InferenceOptions { GpuLayers = 0 });

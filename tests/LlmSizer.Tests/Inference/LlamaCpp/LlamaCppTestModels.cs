@@ -97,4 +97,62 @@ internal static class LlamaCppTestModels
         Arch = "qwen3moe", Name = "qwen3moe", Vocab = 32_000, Hidden = 256, Layers = 4, Heads = 8, KvHeads = 2, HeadDim = 32, Ffn = 768,
         Context = 32_768, QkNorm = true, Experts = 8, ExpertsUsed = 2, ExpertFfn = 256,
     };
+
+    /// <summary>
+    /// Qwen3-Next layout at Qwen3-Next-80B-A3B's proportions: three Gated DeltaNet layers then one gated-attention layer
+    /// (full_attention_interval 4), key heads × key size = hidden, value heads × value size = 2 × hidden, fewer key than value
+    /// heads, head_dim = hidden / 4 in the attention layers, and a routed MoE with a gated shared expert on every layer.
+    /// </summary>
+    public static GgufShape Qwen3Next => new()
+    {
+        Arch = "qwen3next", Name = "qwen3next", Vocab = 32_000, Hidden = 256, Layers = 4, Heads = 4, KvHeads = 2, HeadDim = 64, Ffn = 512,
+        Context = 32_768, QkNorm = true, Experts = 8, ExpertsUsed = 2, ExpertFfn = 64, SharedExpertFfn = 64, BlockNorms = QwenNextNorms,
+        SsmConv = 4, SsmState = 64, SsmGroups = 4, SsmHeads = 8, SsmInner = 512,
+    };
+
+    /// <summary>
+    /// Qwen3-Next layout with as many key heads as value heads, one small expert per token and a small vocabulary, so that a
+    /// Gated DeltaNet layer (its convolution over q, k and v) sets the compute peak rather than the logits or the experts.
+    /// </summary>
+    public static GgufShape Qwen3NextWideState => Qwen3Next with
+    {
+        Name = "qwen3next-wide-state", Vocab = 2048, ExpertsUsed = 1, SsmGroups = 8,
+    };
+
+    private static readonly string[] QwenNextNorms = ["attn_norm", "post_attention_norm"];
+
+    /// <summary>
+    /// Granite-4.0-H layout at Granite-4.0-H-Tiny's proportions: three Mamba-2 layers then one attention layer (marked by the
+    /// per-layer KV head count), inner = 2 × hidden in heads of 64, one B/C group, every layer a MoE with an ungated shared MLP,
+    /// tied embeddings.
+    /// </summary>
+    public static GgufShape GraniteHybrid => new()
+    {
+        Arch = "granitehybrid", Name = "granitehybrid", Vocab = 32_000, Hidden = 256, Layers = 4, Heads = 4, KvHeads = 2, Ffn = 128,
+        Context = 32_768, Tied = true, Experts = 8, ExpertsUsed = 2, ExpertFfn = 128, SharedExpertFfn = 128,
+        SsmConv = 4, SsmState = 32, SsmGroups = 1, SsmHeads = 8, SsmInner = 512,
+    };
+
+    /// <summary>
+    /// Granite-4.0-H layout with a larger state, two groups, one small expert of 64 per token and a small vocabulary: a Mamba-2
+    /// layer sets the compute peak.
+    /// </summary>
+    public static GgufShape GraniteHybridWideState => GraniteHybrid with
+    {
+        Name = "granitehybrid-wide-state", Vocab = 2048, Experts = 64, ExpertsUsed = 1, Ffn = 64, ExpertFfn = 64, SharedExpertFfn = 64,
+        SsmState = 128, SsmGroups = 2, SsmHeads = 16,
+    };
+
+    /// <summary>
+    /// LFM2 layout at LFM2-1.2B's proportions: short-convolution layers with attention at layers 2 and 5 (marked by the per-layer
+    /// KV head count), q/k norms, a wide gated MLP (4 × hidden), tied embeddings.
+    /// </summary>
+    public static GgufShape Lfm2 => new()
+    {
+        Arch = "lfm2", Name = "lfm2", Vocab = 32_000, Hidden = 256, Layers = 6, Heads = 4, KvHeads = 2, Ffn = 1024,
+        Context = 32_768, Tied = true, QkNorm = true, SsmConv = 3, AttentionLayers = [2, 5],
+    };
+
+    /// <summary>LFM2 layout with a narrow MLP and a small vocabulary, so that a short-convolution layer can set the compute peak.</summary>
+    public static GgufShape Lfm2NarrowMlp => Lfm2 with { Name = "lfm2-narrow-mlp", Vocab = 2048, Ffn = 128 };
 }

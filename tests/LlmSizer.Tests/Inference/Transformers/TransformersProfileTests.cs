@@ -77,6 +77,23 @@ public class TransformersProfileTests
     }
 
     [Fact]
+    public void Qwen3_next_caches_keys_and_values_in_its_12_attention_layers_and_a_fixed_state_in_its_36_deltanet_layers()
+    {
+        var estimate = Estimate("qwen3-next-80b-a3b", 32_768, batch: 2);
+        // Attention layers: DynamicLayer [2, 2 KV heads, 32,768, 256] keys and values in BF16 = 2,048 B per token and layer.
+        long kv = 2L * 12 * 32_768 * 2048;
+        // modeling_qwen3_next.py: conv_states [2, conv_dim 8,192, kernel 4] in BF16 and the recurrent state [2, 32 value heads,
+        // 128, 128] the float32 delta rule returns, per Gated DeltaNet layer, whatever the context.
+        long state = 2L * 36 * (4 * 8192 * 2 + 32 * 128 * 128 * 4);
+        Assert.Equal(77_856_768 * 2, state);
+        Assert.Equal(kv, estimate.Items.Single(i => i.Name == "KV cache (DynamicCache)").Bytes);
+        Assert.Equal(state, estimate.Items.Single(i => i.Name == "recurrent state (conv + state)").Bytes);
+        Assert.Equal(kv + state, estimate.KvCacheBytes);
+        // The state does not grow with the context.
+        Assert.Equal(state, Estimate("qwen3-next-80b-a3b", 1024, batch: 2).Items.Single(i => i.Name == "recurrent state (conv + state)").Bytes);
+    }
+
+    [Fact]
     public void DeepSeek_V3_caches_decompressed_keys_and_values_per_head()
     {
         // transformers DeepseekV3Attention caches key_states (qk_nope 128 + qk_rope 64) and value_states (v_head_dim 128) of all 128

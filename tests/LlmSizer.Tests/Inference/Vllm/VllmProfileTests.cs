@@ -333,4 +333,78 @@ public class VllmProfileTests
         Assert.Equal(50_304L * 768 * 4, VllmWeights.BytesPerRank(wte, gpt2, 1));
         Assert.Equal(50_304L / 2 * 768 * 4, VllmWeights.BytesPerRank(wte, gpt2, 2));
     }
+
+    /// <summary>
+    /// vLLM v0.10.2 serving Qwen/Qwen3-Next-80B-A3B-Instruct in BF16 at TP 2 on two H200s, defaults otherwise (a public startup
+    /// log on GitHub): "Setting attention block size to 544 tokens to ensure that attention page size is &gt;= mamba page size",
+    /// "Padding mamba page size by 1.49%", "Model loading took 74.2812 GiB", "Available KV cache memory: 44.59 GiB",
+    /// "GPU KV cache size: 973,760 tokens", "Maximum concurrency for 262,144 tokens per request: 14.77x".
+    /// </summary>
+    [Fact]
+    public void Qwen3_next_at_tensor_parallel_2_reproduces_vllms_hybrid_block_padding_capacity_and_concurrency()
+    {
+        var spec = Spec("qwen3-next-80b-a3b");
+        var layout = VllmKvCache.Layout(spec, tensorParallel: 2, elementBytes: 2, blockSize: 16, stateElementBytes: 2);
+
+        // Per rank: one KV head of 256 → 1,024 B per token and attention layer; a Gated DeltaNet state of conv 3 × 8,192 / 2
+        // and 16 value heads × 128 × 128, in BF16: 548,864 B. 16 × ⌈548,864 / (16 × 1,024)⌉ = 544 tokens, page 557,056 B.
+        Assert.Equal(548_864, layout.StateBytes);
+        Assert.Equal(544, layout.BlockSize);
+        Assert.Equal(557_056, layout.PageBytes);
+        Assert.Equal("1.49", (100.0 * (layout.PageBytes - layout.StateBytes) / layout.StateBytes).ToString("F2", System.Globalization.CultureInfo.InvariantCulture));
+        // 12 attention and 36 recurrent layers: groups of 12, one attention group and three recurrent ones.
+        Assert.Equal((12, 1, 3), (layout.GroupSize, layout.FullGroups, layout.RecurrentGroups));
+
+        long available = (long)Math.Round(44.59 * GiB);
+        long blocks = VllmKvCache.Blocks(layout, available);
+        Assert.Equal(973_760, VllmKvCache.Tokens(layout, blocks));
+        // A request of 262,144 tokens: ⌈262,144 / 544⌉ = 482 attention blocks plus one state block per recurrent group.
+        Assert.Equal(485, VllmKvCache.BlocksPerRequest(layout, 262_144, 8192));
+        Assert.Equal("14.77", VllmKvCache.MaxConcurrency(layout, blocks, 262_144, 8192).ToString("F2", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void Qwen3_next_model_loading_at_tensor_parallel_2_matches_vllms_74_2812_GiB()
+    {
+        var spec = Spec("qwen3-next-80b-a3b");
+        var estimate = VllmProfile.Estimate(spec, LlmSizer.Precision.WeightsPrediction.Predict(spec, "bf16"), Options(context: 262_144, tp: 2));
+
+        // Each rank: half of the 79,674,391,296 parameters in BF16, the routers (48 × 512 × 2,048) and norms whole, and the rotary
+        // table of 262,144 positions × 64 rotary dimensions (partial_rotary_factor 0.25 of head_dim 256) × 2 B; the MTP layer is not
+        // loaded. That is 79,758,585,088 B = 74.2815 GiB, 0.3 MB above the 74.2812 GiB vLLM logs (a residual this model does not explain).
+        Assert.Equal(33_554_432, estimate.Items.Single(i => i.Name == "rotary cos/sin cache").Bytes);
+        Assert.Equal(79_758_585_088, estimate.WeightsBytes);
+        Assert.True(Math.Abs(estimate.WeightsBytes / (double)GiB - 74.2812) < 0.0005);
+    }
+
+    /// <summary>
+    /// vLLM startup logs (public, on GitHub) of ibm-granite/granite-4.0-h-1b (v0.1x, 04-06) and granite-4.0-h-350m (v0.11.1rc2,
+    /// 11-28), BF16, one GPU: "Setting attention block size to 400 tokens", "Padding mamba page size by 1.59%" and "… by 1.39%".
+    /// The configs: H-1B as published (its fields transcribed in public test code); H-350M from a public Granite 4.0 Nano guide
+    /// (hidden 768, 32 layers of which 4 attend, 12 heads on 4 KV heads) with Mamba-2 of 48 heads × 32 (d_inner = 2 × 768) and
+    /// one group of d_state 128 — with more groups the block and padding would differ from the log (8 groups: 416 tokens).
+    /// </summary>
+    [Theory]
+    [InlineData(1536, 40, 4096, 48, 64, 806_400, "1.59")]
+    [InlineData(768, 32, 2048, 48, 32, 403_968, "1.39")]
+    public void Granite_4_0_h_mamba2_state_pages_match_vllms_block_and_padding(int hidden, int layers, int ffn, int heads, int headDim, long state, string padding)
+    {
+        string types = string.Join(", ", Enumerable.Range(0, layers).Select(i => i is 5 or 15 or 25 or 35 ? "\"attention\"" : "\"mamba\""));
+        if (layers == 32)
+            types = string.Join(", ", Enumerable.Range(0, layers).Select(i => i is 5 or 13 or 21 or 29 ? "\"attention\"" : "\"mamba\""));
+        string json = $$"""
+            {"model_type": "granitemoehybrid", "hidden_size": {{hidden}}, "num_hidden_layers": {{layers}}, "num_attention_heads": 12,
+             "num_key_value_heads": 4, "intermediate_size": {{ffn}}, "shared_intermediate_size": {{ffn}}, "num_local_experts": 0,
+             "num_experts_per_tok": 0, "vocab_size": 100352, "tie_word_embeddings": true, "mamba_d_state": 128, "mamba_n_groups": 1,
+             "mamba_n_heads": {{heads}}, "mamba_d_head": {{headDim}}, "mamba_expand": 2, "mamba_d_conv": 4, "max_position_embeddings": 131072,
+             "layer_types": [{{types}}]}
+            """;
+        var spec = LlmSizer.Formats.HuggingFace.HuggingFaceConfigReader.Parse(System.Text.Encoding.UTF8.GetBytes(json), "config.json").Spec;
+        var layout = VllmKvCache.Layout(spec, tensorParallel: 1, elementBytes: 2, blockSize: 16, stateElementBytes: 2);
+
+        // conv (4 − 1) × (inner + 2 × 128) and state heads × head_dim × 128, in BF16; 4 KV heads × head_dim × 2 × 2 B per token.
+        Assert.Equal(state, layout.StateBytes);
+        Assert.Equal(400, layout.BlockSize);
+        Assert.Equal(padding, (100.0 * (layout.PageBytes - layout.StateBytes) / layout.StateBytes).ToString("F2", System.Globalization.CultureInfo.InvariantCulture));
+    }
 }
