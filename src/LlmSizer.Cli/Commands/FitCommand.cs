@@ -22,9 +22,10 @@ internal static class FitCommand
         var ram = new Option<string?>("--ram") { Description = "System RAM for layers kept on the CPU, e.g. 64GB (default: not checked)" };
         var storage = new Option<string?>("--storage") { Description = "Where the model file is read from, for the load time: hdd, sata-ssd, nvme3, nvme4, nvme5, nas-1gbe, nas-10gbe… or a rate such as 800MB/s" };
         var margin = new Option<string?>("--margin") { Description = "Memory to keep free on each GPU (default 1GiB, llama.cpp's --fit-target; none for vLLM)" };
+        var tiers = new Option<bool>("--tiers") { Description = "Per hardware tier (laptop GPU, desktop GPU, Mac, workstation, server, CPU) the cheapest machine that runs the model, and the cheapest tier" };
         var inference = new InferenceArguments();
         var json = CommonOptions.Json();
-        var command = new Command("fit", "Will it fit: verdict, GPU layers and split, RAM, disk, load time, longest context; without --device, which devices run it") { model, device, count, devicesFile, ram, storage, margin };
+        var command = new Command("fit", "Will it fit: verdict, GPU layers and split, RAM, disk, load time, longest context; without --device, which devices run it") { model, device, count, devicesFile, ram, storage, margin, tiers };
         inference.AddTo(command);
         command.Options.Add(json);
         command.SetAction(parse =>
@@ -33,6 +34,12 @@ internal static class FitCommand
             var index = parse.GetValue(devicesFile) is { } file ? DeviceCatalog.WithFile(file) : DeviceCatalog.Index;
             long? marginBytes = InferenceArguments.Size(parse.GetValue(margin), "--margin");
             var source = InspectCommand.Open(parse.GetValue(model)!);
+            if (parse.GetValue(tiers))
+            {
+                if (parse.GetValue(device) is not null || parse.GetValue(count) is not null || parse.GetValue(ram) is not null)
+                    throw new UsageException("--tiers looks at every tier's catalog devices; leave out --device, --count and --ram");
+                return output.Emit(TierReport.Build(source, options, marginBytes: marginBytes), c => c.TierReport, FitRenderer.RenderTiers);
+            }
             if (parse.GetValue(device) is not { } name)
             {
                 if (parse.GetValue(count) is not null || parse.GetValue(ram) is not null)

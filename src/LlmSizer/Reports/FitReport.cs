@@ -99,11 +99,15 @@ public sealed record FitRanking(ModelInfo Model, string Engine, string WeightsNo
         var (_, weightsNote) = InferenceEstimator.Weights(source, source.Model.Spec!, options);
         int context = ranked.Count > 0 ? ranked[0].Plan.Estimate.ContextTokens : InferenceEstimator.Estimate(source, options).ContextTokens;
         return new FitRanking(ModelInfo.From(source.Model), EstimateReport.EngineName(options.Engine), weightsNote, context,
-            ranked.Select(r => new FitRankingRow(r.Device.Id, r.Device.Name, DeviceListItem.KindName(r.Device.Kind), r.Count,
-                r.UsedBytesPerDevice, r.Device.UsableMemoryBytes, r.Device.BandwidthBytesPerSecond)).ToList(),
+            ranked.Select(FitRankingRow.From).ToList(),
             [$"ranked: fewest devices first, then least usable memory bought (usable × count), then the faster memory; at most {maxCount} of one device"]);
     }
 }
 
 /// <summary>One ranked device: how many of it, what the busiest one holds against what each offers (bytes), its bandwidth (bytes/s).</summary>
-public sealed record FitRankingRow(string Id, string Name, string Kind, int Count, long UsedBytesPerDevice, long UsableBytesPerDevice, double BandwidthBytesPerSecond);
+public sealed record FitRankingRow(string Id, string Name, string Kind, int Count, long UsedBytesPerDevice, long UsableBytesPerDevice, double BandwidthBytesPerSecond)
+{
+    /// <summary>The row of <paramref name="r"/>; the usable bytes are what its plan judged each device against (vLLM: all of a GPU's memory, of which it takes gpu_memory_utilization).</summary>
+    public static FitRankingRow From(RankedFit r) => new(r.Device.Id, r.Device.Name, DeviceListItem.KindName(r.Device.Kind), r.Count,
+        r.UsedBytesPerDevice, r.Plan.Devices[0].CapacityBytes ?? r.Device.UsableMemoryBytes, r.Device.BandwidthBytesPerSecond);
+}
