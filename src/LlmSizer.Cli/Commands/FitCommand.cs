@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LlmSizer.Cli.Charts;
 using LlmSizer.Cli.Rendering;
 using LlmSizer.Errors;
 using LlmSizer.Hardware;
@@ -23,9 +24,10 @@ internal static class FitCommand
         var storage = new Option<string?>("--storage") { Description = "Where the model file is read from, for the load time: hdd, sata-ssd, nvme3, nvme4, nvme5, nas-1gbe, nas-10gbe… or a rate such as 800MB/s" };
         var margin = new Option<string?>("--margin") { Description = "Memory to keep free on each GPU (default 1GiB, llama.cpp's --fit-target; none for vLLM)" };
         var tiers = new Option<bool>("--tiers") { Description = "Per hardware tier (laptop GPU, desktop GPU, Mac, workstation, server, CPU) the cheapest machine that runs the model, and the cheapest tier" };
+        var plot = CommonOptions.Plot("fits / offload / does not fit for each device (the asked one and each tier's) at each weight type of the quality ladder");
         var inference = new InferenceArguments();
         var json = CommonOptions.Json();
-        var command = new Command("fit", "Will it fit: verdict, GPU layers and split, RAM, disk, load time, longest context; without --device, which devices run it") { model, device, count, devicesFile, ram, storage, margin, tiers };
+        var command = new Command("fit", "Will it fit: verdict, GPU layers and split, RAM, disk, load time, longest context; without --device, which devices run it") { model, device, count, devicesFile, ram, storage, margin, tiers, plot };
         inference.AddTo(command);
         command.Options.Add(json);
         command.SetAction(parse =>
@@ -33,25 +35,43 @@ internal static class FitCommand
             var options = inference.Read(parse);
             var index = parse.GetValue(devicesFile) is { } file ? DeviceCatalog.WithFile(file) : DeviceCatalog.Index;
             long? marginBytes = InferenceArguments.Size(parse.GetValue(margin), "--margin");
+            string? plotFile = parse.GetValue(plot);
+            if (plotFile is not null)
+                ChartFile.Check(plotFile);
             var source = InspectCommand.Open(parse.GetValue(model)!);
+            void Chart(DeviceSelection? asked)
+            {
+                if (plotFile is null)
+                    return;
+                var matrix = FitMatrix.Build(source, options, FitMatrix.ChartDevices(asked), InferenceArguments.Size(parse.GetValue(ram), "--ram"), marginBytes);
+                ChartFile.Save(FitMatrixChart.Draw(matrix), plotFile, height: FitMatrixChart.HeightFor(matrix));
+                if (!output.Json)
+                    output.Out.WriteLine($"Chart: {plotFile}");
+            }
             if (parse.GetValue(tiers))
             {
                 if (parse.GetValue(device) is not null || parse.GetValue(count) is not null || parse.GetValue(ram) is not null)
                     throw new UsageException("--tiers looks at every tier's catalog devices; leave out --device, --count and --ram");
-                return output.Emit(TierReport.Build(source, options, marginBytes: marginBytes), c => c.TierReport, FitRenderer.RenderTiers);
+                int tiersExit = output.Emit(TierReport.Build(source, options, marginBytes: marginBytes), c => c.TierReport, FitRenderer.RenderTiers);
+                Chart(null);
+                return tiersExit;
             }
             if (parse.GetValue(device) is not { } name)
             {
                 if (parse.GetValue(count) is not null || parse.GetValue(ram) is not null)
                     throw new UsageException("--count and --ram need --device (without it, fit ranks every catalog device)");
-                return output.Emit(FitRanking.Build(source, options, index.Devices), c => c.FitRanking, FitRenderer.RenderRanking);
+                int rankingExit = output.Emit(FitRanking.Build(source, options, index.Devices), c => c.FitRanking, FitRenderer.RenderRanking);
+                Chart(null);
+                return rankingExit;
             }
             var selection = parse.GetValue(count) is { } n ? index.Resolve(name, n) : index.Resolve(name);
             var fit = new FitOptions(selection,
                 InferenceArguments.Size(parse.GetValue(ram), "--ram"),
                 parse.GetValue(storage) is { } s ? DeviceCatalog.ResolveStorage(s) : null,
                 marginBytes);
-            return output.Emit(FitReport.Build(source, options, fit), c => c.FitReport, FitRenderer.Render);
+            int exit = output.Emit(FitReport.Build(source, options, fit), c => c.FitReport, FitRenderer.Render);
+            Chart(selection);
+            return exit;
         });
         return command;
     }
