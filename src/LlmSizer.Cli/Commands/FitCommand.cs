@@ -23,7 +23,7 @@ internal static class FitCommand
         var ram = new Option<string?>("--ram") { Description = "System RAM for layers kept on the CPU, e.g. 64GB (default: not checked)" };
         var storage = new Option<string?>("--storage") { Description = "Where the model file is read from, for the load time: hdd, sata-ssd, nvme3, nvme4, nvme5, nas-1gbe, nas-10gbe… or a rate such as 800MB/s" };
         var margin = new Option<string?>("--margin") { Description = "Memory to keep free on each GPU (default 1GiB, llama.cpp's --fit-target; none for vLLM)" };
-        var tiers = new Option<bool>("--tiers") { Description = "Per hardware tier (laptop GPU, desktop GPU, Mac, workstation, server, CPU) the cheapest machine that runs the model, and the cheapest tier" };
+        var tiers = new Option<bool>("--tiers") { Description = "Per hardware tier (desktop GPU, laptop GPU, Mac, workstation, server, CPU) the cheapest machine that runs the model, and the cheapest tier" };
         var plot = CommonOptions.Plot("fits / offload / does not fit for each device (the asked one and each tier's) at each weight type of the quality ladder");
         var inference = new InferenceArguments();
         var json = CommonOptions.Json();

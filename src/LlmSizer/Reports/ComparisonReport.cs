@@ -46,7 +46,7 @@ public sealed record ComparisonReport(IReadOnlyList<FitDevice> Devices, IReadOnl
             notes.Add($"context: {DefaultContextTokens:N0} tokens for every model (or its own maximum when shorter); --context sets another");
         if (!engineGiven && models.Any(m => m.Engine == "transformers"))
             notes.Add("a weights type only Hugging Face checkpoints have (INT8, NF4, FP8, AWQ, GPTQ…) is run on transformers; --engine sets one engine for all");
-        notes.Add("cheapest tier: the first of laptop GPU, desktop GPU, Mac, workstation, server (then CPU) whose cheapest machine holds the model entirely ('llmsizer fit MODEL --tiers')");
+        notes.Add("cheapest tier: the first of desktop GPU, laptop GPU, Mac, workstation, server (then CPU) whose cheapest machine holds the model entirely ('llmsizer fit MODEL --tiers')");
         return new ComparisonReport(devices.Select(FitDevice.From).ToList(), models, notes);
     }
 

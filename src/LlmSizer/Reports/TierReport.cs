@@ -6,7 +6,7 @@ using LlmSizer.Inference;
 namespace LlmSizer.Reports;
 
 /// <summary>
-/// What <c>llmsizer fit MODEL --tiers</c> shows: for each hardware tier (laptop GPU, desktop GPU, Mac, workstation, server, CPU)
+/// What <c>llmsizer fit MODEL --tiers</c> shows: for each hardware tier (desktop GPU, laptop GPU, Mac, workstation, server, CPU)
 /// the cheapest catalog option that runs the model entirely, and the cheapest tier. Bytes; context in tokens.
 /// </summary>
 /// <param name="CheapestTier">The id of the first tier that runs it (GPU tiers before the CPU tier); null when none does.</param>
@@ -19,7 +19,7 @@ public sealed record TierReport(ModelInfo Model, string Engine, string WeightsNo
         int context = InferenceEstimator.Estimate(source, options).ContextTokens;
         return new TierReport(ModelInfo.From(source.Model), EstimateReport.EngineName(options.Engine), weightsNote, context,
             fits.Select(TierRow.From).ToList(), TierPlanner.Cheapest(fits)?.Tier.Id,
-            ["tiers run from the cheapest entry point (a laptop) to the dearest (a GPU server); within a tier the option is the fewest devices, "
+            ["tiers run from the cheapest memory for the money (consumer desktop cards) to the dearest (a GPU server); within a tier the option is the fewest devices, "
                 + "then the least memory bought, then the faster memory; the CPU tier counts only when no GPU tier runs the model"]);
     }
 }

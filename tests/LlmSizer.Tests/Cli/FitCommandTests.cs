@@ -41,10 +41,10 @@ public class FitCommandTests
         var r = CliResult.Run("fit", "llama-3.1-70b", "--tiers", "--context", "8192", "--json");
         Assert.Equal(0, r.ExitCode);
         var tiers = r.Json.GetProperty("tiers").EnumerateArray().ToList();
-        Assert.Equal(["laptop-gpu", "desktop-gpu", "unified-memory", "workstation", "server", "cpu"], tiers.Select(t => t.GetProperty("id").GetString()));
-        Assert.False(tiers[0].TryGetProperty("cheapest", out _)); // no laptop GPU holds 42 GB
-        Assert.Equal("rtx-4090", tiers[1].GetProperty("cheapest").GetProperty("id").GetString());
-        Assert.Equal(2, tiers[1].GetProperty("cheapest").GetProperty("count").GetInt32());
+        Assert.Equal(["desktop-gpu", "laptop-gpu", "unified-memory", "workstation", "server", "cpu"], tiers.Select(t => t.GetProperty("id").GetString()));
+        Assert.Equal("rtx-4090", tiers[0].GetProperty("cheapest").GetProperty("id").GetString());
+        Assert.Equal(2, tiers[0].GetProperty("cheapest").GetProperty("count").GetInt32());
+        Assert.False(tiers[1].TryGetProperty("cheapest", out _)); // no laptop GPU holds 42 GB
         Assert.Equal("desktop-gpu", r.Json.GetProperty("cheapestTier").GetString());
 
         var text = CliResult.Run("fit", "llama-3.1-70b", "--tiers", "--context", "8192");

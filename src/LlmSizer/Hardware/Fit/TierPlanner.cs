@@ -18,7 +18,7 @@ public static class TierPlanner
             .ToList();
 
     /// <summary>
-    /// The first tier (tiers run from the cheapest entry point to the dearest) whose option runs the model, preferring any
+    /// The first tier (tiers run from the cheapest memory for the money to the dearest) whose option runs the model, preferring any
     /// accelerated tier to the CPU tier; null when none does.
     /// </summary>
     public static TierFit? Cheapest(IReadOnlyList<TierFit> fits) =>

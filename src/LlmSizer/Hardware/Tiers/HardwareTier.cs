@@ -1,7 +1,7 @@
 namespace LlmSizer.Hardware.Tiers;
 
 /// <summary>
-/// A kind of hardware people buy to run models — laptop GPU, desktop GPU, Mac, workstation, server, CPU — as the catalog
+/// A kind of hardware people buy to run models — desktop GPU, laptop GPU, Mac, workstation, server, CPU — as the catalog
 /// devices it holds and how many of one device it may have (docs/METHOD.md, "Hardware tiers"). Defined in Hardware/tiers.json.
 /// </summary>
 /// <param name="Id">Key, lower-case with dashes (<c>desktop-gpu</c>).</param>

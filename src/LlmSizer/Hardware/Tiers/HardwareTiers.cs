@@ -5,8 +5,9 @@ using LlmSizer.Serialization;
 namespace LlmSizer.Hardware.Tiers;
 
 /// <summary>
-/// The embedded hardware tiers (Hardware/tiers.json) over the embedded device catalog, in order from the cheapest entry point
-/// (a laptop) to the dearest (a GPU server), the CPU tier last. Read and checked once.
+/// The embedded hardware tiers (Hardware/tiers.json) over the embedded device catalog, in order of what the same memory costs in
+/// them, cheapest first (consumer desktop cards, then laptops, Macs, workstation cards, data-centre GPUs), the CPU tier last.
+/// Read and checked once.
 /// </summary>
 public static class HardwareTiers
 {

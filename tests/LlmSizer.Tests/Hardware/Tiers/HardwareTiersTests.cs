@@ -15,10 +15,10 @@ public class HardwareTiersTests
     }
 
     [Fact]
-    public void Tiers_run_from_laptop_to_server_with_the_cpu_tier_last_and_not_accelerated()
+    public void Tiers_run_from_desktop_to_server_with_the_cpu_tier_last_and_not_accelerated()
     {
-        Assert.Equal(["laptop-gpu", "desktop-gpu", "unified-memory", "workstation", "server", "cpu"], HardwareTiers.All.Select(t => t.Id));
-        Assert.Equal([1, 2, 1, 4, 8, 1], HardwareTiers.All.Select(t => t.MaxCount));
+        Assert.Equal(["desktop-gpu", "laptop-gpu", "unified-memory", "workstation", "server", "cpu"], HardwareTiers.All.Select(t => t.Id));
+        Assert.Equal([2, 1, 1, 4, 8, 1], HardwareTiers.All.Select(t => t.MaxCount));
         Assert.Equal([true, true, true, true, true, false], HardwareTiers.All.Select(t => t.Accelerated));
     }
 
