@@ -39,39 +39,38 @@ internal static class FitCommand
             if (plotFile is not null)
                 ChartFile.Check(plotFile);
             var source = InspectCommand.Open(parse.GetValue(model)!);
-            void Chart(DeviceSelection? asked)
+            // The chart is written before the report is printed, so a failure to write it leaves one error, not a report and an error.
+            int Emit<T>(T report, Func<Serialization.ReportJsonContext, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>> type,
+                Action<T, Spectre.Console.IAnsiConsole> render, DeviceSelection? asked)
             {
-                if (plotFile is null)
-                    return;
-                var matrix = FitMatrix.Build(source, options, FitMatrix.ChartDevices(asked), InferenceArguments.Size(parse.GetValue(ram), "--ram"), marginBytes);
-                ChartFile.Save(FitMatrixChart.Draw(matrix), plotFile, height: FitMatrixChart.HeightFor(matrix));
-                if (!output.Json)
+                if (plotFile is not null)
+                {
+                    var matrix = FitMatrix.Build(source, options, FitMatrix.ChartDevices(asked), InferenceArguments.Size(parse.GetValue(ram), "--ram"), marginBytes);
+                    ChartFile.Save(FitMatrixChart.Draw(matrix), plotFile, height: FitMatrixChart.HeightFor(matrix));
+                }
+                int exit = output.Emit(report, type, render);
+                if (plotFile is not null && !output.Json)
                     output.Out.WriteLine($"Chart: {plotFile}");
+                return exit;
             }
             if (parse.GetValue(tiers))
             {
                 if (parse.GetValue(device) is not null || parse.GetValue(count) is not null || parse.GetValue(ram) is not null)
                     throw new UsageException("--tiers looks at every tier's catalog devices; leave out --device, --count and --ram");
-                int tiersExit = output.Emit(TierReport.Build(source, options, marginBytes: marginBytes), c => c.TierReport, FitRenderer.RenderTiers);
-                Chart(null);
-                return tiersExit;
+                return Emit(TierReport.Build(source, options, marginBytes: marginBytes), c => c.TierReport, FitRenderer.RenderTiers, null);
             }
             if (parse.GetValue(device) is not { } name)
             {
                 if (parse.GetValue(count) is not null || parse.GetValue(ram) is not null)
                     throw new UsageException("--count and --ram need --device (without it, fit ranks every catalog device)");
-                int rankingExit = output.Emit(FitRanking.Build(source, options, index.Devices), c => c.FitRanking, FitRenderer.RenderRanking);
-                Chart(null);
-                return rankingExit;
+                return Emit(FitRanking.Build(source, options, index.Devices), c => c.FitRanking, FitRenderer.RenderRanking, null);
             }
             var selection = parse.GetValue(count) is { } n ? index.Resolve(name, n) : index.Resolve(name);
             var fit = new FitOptions(selection,
                 InferenceArguments.Size(parse.GetValue(ram), "--ram"),
                 parse.GetValue(storage) is { } s ? DeviceCatalog.ResolveStorage(s) : null,
                 marginBytes);
-            int exit = output.Emit(FitReport.Build(source, options, fit), c => c.FitReport, FitRenderer.Render);
-            Chart(selection);
-            return exit;
+            return Emit(FitReport.Build(source, options, fit), c => c.FitReport, FitRenderer.Render, selection);
         });
         return command;
     }

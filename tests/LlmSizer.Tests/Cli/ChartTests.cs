@@ -84,10 +84,12 @@ public class ChartTests
     {
         using var dir = new TempDirectory();
         string taken = Directory.CreateDirectory(Path.Combine(dir.Path, "taken.png")).FullName; // a folder where the file should go
-        var r = CliResult.Run("fit", "7b", "--device", "rtx-4090", "--plot", taken);
+        var r = CliResult.Run("fit", "7b", "--device", "rtx-4090", "--plot", taken, "--json");
         Assert.Equal(1, r.ExitCode);
         Assert.Contains($"--plot '{taken}': cannot write the chart", r.Stderr);
         Assert.DoesNotContain("   at ", r.Stderr);
+        // The chart is written before the report: stdout holds the error document alone.
+        Assert.Equal("io", r.Json.GetProperty("error").GetProperty("code").GetString());
     }
 
     [Fact]
