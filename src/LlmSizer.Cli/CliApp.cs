@@ -23,6 +23,7 @@ public static class CliApp
             InspectCommand.Create(output),
             EstimateCommand.Create(output),
             FitCommand.Create(output),
+            CompareCommand.Create(output),
             ScanCommand.Create(output),
         };
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LlmSizer.Cli.Charts;
 using LlmSizer.Cli.Rendering;
 using LlmSizer.Errors;
 using LlmSizer.Hardware;
@@ -23,9 +24,11 @@ internal static class FitCommand
         var storage = new Option<string?>("--storage") { Description = "Where the model file is read from, for the load time: hdd, sata-ssd, nvme3, nvme4, nvme5, nas-1gbe, nas-10gbe… or a rate such as 800MB/s" };
         var cpu = new Option<string?>("--cpu") { Description = "The host CPU and memory for layers kept in RAM, a catalog CPU entry (ddr5-5600-2ch, ddr4-3200-2ch…; default ddr5-5600-2ch)" };
         var margin = new Option<string?>("--margin") { Description = "Memory to keep free on each GPU (default 1GiB, llama.cpp's --fit-target; none for vLLM)" };
+        var tiers = new Option<bool>("--tiers") { Description = "Per hardware tier (desktop GPU, laptop GPU, Mac, workstation, server, CPU) the cheapest machine that runs the model, and the cheapest tier" };
+        var plot = CommonOptions.Plot("fits / offload / does not fit for each device (the asked one and each tier's) at each weight type of the quality ladder");
         var inference = new InferenceArguments();
         var json = CommonOptions.Json();
-        var command = new Command("fit", "Will it fit: verdict, GPU layers and split, RAM, disk, load time, longest context; without --device, which devices run it") { model, device, count, devicesFile, ram, storage, cpu, margin };
+        var command = new Command("fit", "Will it fit: verdict, GPU layers and split, RAM, disk, load time, longest context; without --device, which devices run it") { model, device, count, devicesFile, ram, storage, cpu, margin, tiers, plot };
         inference.AddTo(command);
         command.Options.Add(json);
         command.SetAction(parse =>
@@ -33,12 +36,35 @@ internal static class FitCommand
             var options = inference.Read(parse);
             var index = parse.GetValue(devicesFile) is { } file ? DeviceCatalog.WithFile(file) : DeviceCatalog.Index;
             long? marginBytes = InferenceArguments.Size(parse.GetValue(margin), "--margin");
+            string? plotFile = parse.GetValue(plot);
+            if (plotFile is not null)
+                ChartFile.Check(plotFile);
             var source = InspectCommand.Open(parse.GetValue(model)!);
+            // The chart is written before the report is printed, so a failure to write it leaves one error, not a report and an error.
+            int Emit<T>(T report, Func<Serialization.ReportJsonContext, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>> type,
+                Action<T, Spectre.Console.IAnsiConsole> render, DeviceSelection? asked)
+            {
+                if (plotFile is not null)
+                {
+                    var matrix = FitMatrix.Build(source, options, FitMatrix.ChartDevices(asked), InferenceArguments.Size(parse.GetValue(ram), "--ram"), marginBytes);
+                    ChartFile.Save(FitMatrixChart.Draw(matrix), plotFile, height: FitMatrixChart.HeightFor(matrix));
+                }
+                int exit = output.Emit(report, type, render);
+                if (plotFile is not null && !output.Json)
+                    output.Out.WriteLine($"Chart: {plotFile}");
+                return exit;
+            }
+            if (parse.GetValue(tiers))
+            {
+                if (parse.GetValue(device) is not null || parse.GetValue(count) is not null || parse.GetValue(ram) is not null)
+                    throw new UsageException("--tiers looks at every tier's catalog devices; leave out --device, --count and --ram");
+                return Emit(TierReport.Build(source, options, marginBytes: marginBytes), c => c.TierReport, FitRenderer.RenderTiers, null);
+            }
             if (parse.GetValue(device) is not { } name)
             {
                 if (parse.GetValue(count) is not null || parse.GetValue(ram) is not null)
                     throw new UsageException("--count and --ram need --device (without it, fit ranks every catalog device)");
-                return output.Emit(FitRanking.Build(source, options, index.Devices), c => c.FitRanking, FitRenderer.RenderRanking);
+                return Emit(FitRanking.Build(source, options, index.Devices), c => c.FitRanking, FitRenderer.RenderRanking, null);
             }
             var selection = parse.GetValue(count) is { } n ? index.Resolve(name, n) : index.Resolve(name);
             var fit = new FitOptions(selection,
@@ -46,7 +72,7 @@ internal static class FitCommand
                 parse.GetValue(storage) is { } s ? DeviceCatalog.ResolveStorage(s) : null,
                 marginBytes,
                 parse.GetValue(cpu) is { } c ? HostCpu(index.Resolve(c)) : null);
-            return output.Emit(FitReport.Build(source, options, fit), c => c.FitReport, FitRenderer.Render);
+            return Emit(FitReport.Build(source, options, fit), c => c.FitReport, FitRenderer.Render, selection);
         });
         return command;
     }

@@ -55,6 +55,9 @@ internal sealed class InferenceArguments
         MaxBatchedTokens = Positive(parse.GetValue(batched), "--max-batched-tokens"),
     };
 
+    /// <summary>Whether <c>--engine</c> was given (not only defaulted).</summary>
+    public bool EngineGiven(ParseResult parse) => parse.GetResult(engine) is { Implicit: false };
+
     /// <summary>A size option such as <c>80GB</c> or <c>24GiB</c>, in bytes; null when not given.</summary>
     public static long? Size(string? text, string option) => text is null ? null
         : ByteSize.TryParse(text, out long bytes) && bytes > 0 ? bytes

@@ -69,5 +69,31 @@ internal static class FitRenderer
             console.WriteLine($"Note: {note}");
     }
 
+    public static void RenderTiers(TierReport report, IAnsiConsole console)
+    {
+        console.MarkupLine($"[bold]{Markup.Escape(report.Model.Name)}[/] on {report.Engine}, context {CountFormat.Exact(report.ContextTokens)} tokens: the cheapest machine of each hardware tier that holds it entirely");
+        console.WriteLine(report.WeightsNote);
+        var table = new Table().Border(TableBorder.Simple)
+            .AddColumn("Tier").AddColumn("Cheapest option").AddColumn(new TableColumn("Count").RightAligned())
+            .AddColumn(new TableColumn("Used per device").RightAligned()).AddColumn(new TableColumn("Usable per device").RightAligned())
+            .AddColumn(new TableColumn("Bandwidth").RightAligned());
+        foreach (var t in report.Tiers)
+        {
+            string tier = Markup.Escape(t.Name) + (t.Id == report.CheapestTier ? " [green](cheapest)[/]" : "");
+            if (t.Cheapest is { } o)
+                table.AddRow(tier, Markup.Escape($"{o.Name} ({o.Id})"), $"{o.Count}", ByteSize.FormatGiB(o.UsedBytesPerDevice), ByteSize.FormatGiB(o.UsableBytesPerDevice),
+                    Bandwidth.Format(o.BandwidthBytesPerSecond));
+            else
+                table.AddRow(tier, $"[red]none[/] (up to {t.MaxCount} of one device)", "", "", "", "");
+        }
+        console.Write(table);
+        console.WriteLine(report.CheapestTier is null
+            ? "No tier runs it entirely; try smaller weights (--weights) or a shorter --context, or 'llmsizer fit MODEL --device NAME' for offload."
+            : $"Cheapest tier: {report.Tiers.First(t => t.Id == report.CheapestTier).Name}");
+        console.WriteLine("(GiB = 2^30 bytes; bandwidth in GB/s, 10^9 bytes/s)");
+        foreach (var note in report.Notes)
+            console.WriteLine($"Note: {note}");
+    }
+
     private static string Tokens(int? value) => value is { } v ? CountFormat.Exact(v) : "none";
 }

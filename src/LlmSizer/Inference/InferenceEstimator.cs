@@ -57,6 +57,20 @@ public static class InferenceEstimator
             $"weights: {type} assumed (no --weights given{(source.Inventory is null ? "" : $" and the {source.Inventory.Format} file is not what this engine loads")}); pass --weights to choose");
     }
 
+    /// <summary>
+    /// The name of the weights <see cref="Weights"/> picks: the asked type's canonical name (<c>Q4_K_M</c>, <c>GPTQ-INT4-G128</c>),
+    /// <c>file</c> for a weights file's own tensors, or the engine's default type.
+    /// </summary>
+    public static string WeightsName(ModelSource source, InferenceOptions options)
+    {
+        bool gguf = options.Engine == InferenceEngine.LlamaCpp;
+        if (options.WeightsType is { } asked)
+            return WeightsPrediction.Resolve(asked, gguf ? WeightsContainer.Gguf : WeightsContainer.Safetensors).Name;
+        if (source.Inventory is { } inventory && inventory.Format == (gguf ? "gguf" : "safetensors"))
+            return "file";
+        return gguf ? LlamaCppDefaultWeights : DefaultHfType(source);
+    }
+
     private static string DefaultHfType(ModelSource source) => source.Model.CheckpointDtype switch
     {
         "float16" => "FP16",

@@ -154,11 +154,15 @@ public sealed record FitRanking(ModelInfo Model, string Engine, string WeightsNo
                 + "; smaller weights (--weights) or a shorter --context need less");
         }
         return new FitRanking(ModelInfo.From(source.Model), EstimateReport.EngineName(options.Engine), weightsNote, context,
-            ranked.Select(r => new FitRankingRow(r.Device.Id, r.Device.Name, DeviceListItem.KindName(r.Device.Kind), r.Count,
-                r.UsedBytesPerDevice, r.Device.UsableMemoryBytes, r.Device.BandwidthBytesPerSecond, r.Plan.Speed?.DecodeTokensPerSecond)).ToList(),
+            ranked.Select(FitRankingRow.From).ToList(),
             notes);
     }
 }
 
 /// <summary>One ranked device: how many of it, what the busiest one holds against what each offers (bytes), its bandwidth (bytes/s), and the decode speed there (tokens/s per sequence).</summary>
-public sealed record FitRankingRow(string Id, string Name, string Kind, int Count, long UsedBytesPerDevice, long UsableBytesPerDevice, double BandwidthBytesPerSecond, double? DecodeTokensPerSecond);
+public sealed record FitRankingRow(string Id, string Name, string Kind, int Count, long UsedBytesPerDevice, long UsableBytesPerDevice, double BandwidthBytesPerSecond, double? DecodeTokensPerSecond)
+{
+    /// <summary>The row of <paramref name="r"/>; the usable bytes are what its plan judged each device against (vLLM: all of a GPU's memory, of which it takes gpu_memory_utilization).</summary>
+    public static FitRankingRow From(RankedFit r) => new(r.Device.Id, r.Device.Name, DeviceListItem.KindName(r.Device.Kind), r.Count,
+        r.UsedBytesPerDevice, r.Plan.Devices[0].CapacityBytes ?? r.Device.UsableMemoryBytes, r.Device.BandwidthBytesPerSecond, r.Plan.Speed?.DecodeTokensPerSecond);
+}

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using LlmSizer.Hardware;
+using LlmSizer.Hardware.Tiers;
 using LlmSizer.Models;
 
 namespace LlmSizer.Serialization;
@@ -13,4 +14,5 @@ namespace LlmSizer.Serialization;
     AllowTrailingCommas = true)]
 [JsonSerializable(typeof(List<CatalogEntry>))]
 [JsonSerializable(typeof(DeviceCatalogDocument))]
+[JsonSerializable(typeof(TierDocument))]
 public sealed partial class LlmSizerJsonContext : JsonSerializerContext;

@@ -16,4 +16,6 @@ namespace LlmSizer.Serialization;
 [JsonSerializable(typeof(DeviceList))]
 [JsonSerializable(typeof(FitReport))]
 [JsonSerializable(typeof(FitRanking))]
+[JsonSerializable(typeof(TierReport))]
+[JsonSerializable(typeof(ComparisonReport))]
 public sealed partial class ReportJsonContext : JsonSerializerContext;

@@ -55,6 +55,31 @@ public class FitCommandTests
     }
 
     [Fact]
+    public void Fit_tiers_gives_each_tiers_cheapest_machine_and_the_cheapest_tier()
+    {
+        var r = CliResult.Run("fit", "llama-3.1-70b", "--tiers", "--context", "8192", "--json");
+        Assert.Equal(0, r.ExitCode);
+        var tiers = r.Json.GetProperty("tiers").EnumerateArray().ToList();
+        Assert.Equal(["desktop-gpu", "laptop-gpu", "unified-memory", "workstation", "server", "cpu"], tiers.Select(t => t.GetProperty("id").GetString()));
+        Assert.Equal("rtx-4090", tiers[0].GetProperty("cheapest").GetProperty("id").GetString());
+        Assert.Equal(2, tiers[0].GetProperty("cheapest").GetProperty("count").GetInt32());
+        Assert.False(tiers[1].TryGetProperty("cheapest", out _)); // no laptop GPU holds 42 GB
+        Assert.Equal("desktop-gpu", r.Json.GetProperty("cheapestTier").GetString());
+
+        var text = CliResult.Run("fit", "llama-3.1-70b", "--tiers", "--context", "8192");
+        Assert.Contains("Desktop GPU (cheapest)", text.Stdout);
+        Assert.Contains("Cheapest tier: Desktop GPU", text.Stdout);
+    }
+
+    [Fact]
+    public void Fit_tiers_with_a_device_is_a_usage_error()
+    {
+        var r = CliResult.Run("fit", "8b", "--tiers", "--device", "rtx-4090");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--tiers", r.Stderr);
+    }
+
+    [Fact]
     public void An_unknown_device_is_a_usage_error_with_suggestions()
     {
         var r = CliResult.Run("fit", "llama-3.1-8b", "--device", "rtx 4900");

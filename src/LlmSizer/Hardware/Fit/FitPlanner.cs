@@ -182,6 +182,9 @@ public static class FitPlanner
         {
             if (device.Kind == DeviceKind.Cpu && options.Engine != InferenceEngine.LlamaCpp)
                 continue;
+            // vLLM has no Metal backend: on Apple Silicon it runs on the CPU only (docs.vllm.ai/getting_started/installation/cpu.html).
+            if (options.Engine == InferenceEngine.Vllm && device.Vendor == "Apple")
+                continue;
             for (int n = 1; n <= (device.Kind == DeviceKind.Gpu ? maxCount : 1); n = options.Engine == InferenceEngine.Vllm ? n * 2 : n + 1)
             {
                 var fit = new FitOptions(new DeviceSelection(device, n), MarginBytes: marginBytes);
