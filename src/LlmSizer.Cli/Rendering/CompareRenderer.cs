@@ -39,7 +39,10 @@ internal static class CompareRenderer
             console.WriteLine($"Note: {note}");
     }
 
-    private static string Verdict(ComparedFit fit) => fit.Verdict switch
+    private static string Verdict(ComparedFit fit) => VerdictOnly(fit)
+        + (fit.DecodeTokensPerSecond is { } tps ? $", {tps.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)} tok/s" : "");
+
+    private static string VerdictOnly(ComparedFit fit) => fit.Verdict switch
     {
         "fits" => "[green]fits[/]" + (fit.TensorParallel is > 1 and var tp ? $" (TP {tp})" : ""),
         "fitsWithOffload" => "[yellow]offload[/]" + (fit.GpuLayers is { } ngl ? $" (-ngl {ngl}, {fit.OffloadedLayers} on CPU)" : ""),

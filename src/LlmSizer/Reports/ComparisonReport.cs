@@ -87,10 +87,10 @@ public sealed record ComparisonReport(IReadOnlyList<FitDevice> Devices, IReadOnl
     {
         // Only llama.cpp computes on a CPU; the other engines' plans are for accelerators.
         if (device.Device.Kind == DeviceKind.Cpu && options.Engine != InferenceEngine.LlamaCpp)
-            return new ComparedFit(device.Device.Id, device.Count, "unsupported", false, false, null, null, null, null);
+            return new ComparedFit(device.Device.Id, device.Count, "unsupported", false, false, null, null, null, null, null);
         var plan = FitPlanner.Plan(source, options, new FitOptions(device, MarginBytes: marginBytes));
         return new ComparedFit(device.Device.Id, device.Count, FitReport.VerdictName(plan.Verdict), plan.Fits, plan.FitsWithOffload,
-            plan.GpuLayers, plan.CpuLayers, plan.TensorParallel, plan.MaxContextTokens);
+            plan.GpuLayers, plan.CpuLayers, plan.TensorParallel, plan.MaxContextTokens, plan.Speed?.DecodeTokensPerSecond);
     }
 }
 
@@ -121,7 +121,7 @@ public sealed record ParameterTotals(long Total, long Active);
 /// CPU under an engine other than llama.cpp), llama.cpp's <c>-ngl</c> and layers left on the CPU, vLLM's tensor-parallel size,
 /// and the longest context that fits (tokens).
 /// </summary>
-public sealed record ComparedFit(string Device, int Count, string Verdict, bool Fits, bool FitsWithOffload, int? GpuLayers, int? OffloadedLayers, int? TensorParallel, int? MaxContext);
+public sealed record ComparedFit(string Device, int Count, string Verdict, bool Fits, bool FitsWithOffload, int? GpuLayers, int? OffloadedLayers, int? TensorParallel, int? MaxContext, double? DecodeTokensPerSecond);
 
 /// <summary>The cheapest tier that runs a model and its cheapest option there.</summary>
 public sealed record ComparedTier(string Id, string Name, FitRankingRow Option);

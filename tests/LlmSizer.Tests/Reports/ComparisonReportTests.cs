@@ -43,6 +43,7 @@ public class ComparisonReportTests
                 Assert.Equal(FitReport.VerdictName(plan.Verdict), m.Fits[d].Verdict);
                 Assert.Equal(plan.GpuLayers, m.Fits[d].GpuLayers);
                 Assert.Equal(plan.MaxContextTokens, m.Fits[d].MaxContext);
+                Assert.Equal(plan.Speed?.DecodeTokensPerSecond, m.Fits[d].DecodeTokensPerSecond);
             }
             var cheapest = TierPlanner.Cheapest(TierPlanner.Plan(source, options))!;
             Assert.Equal((cheapest.Tier.Id, cheapest.Cheapest!.Device.Id, cheapest.Cheapest.Count), (m.CheapestTier!.Id, m.CheapestTier.Option.Id, m.CheapestTier.Option.Count));
