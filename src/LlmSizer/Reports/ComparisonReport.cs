@@ -85,8 +85,7 @@ public sealed record ComparisonReport(IReadOnlyList<FitDevice> Devices, IReadOnl
 
     private static ComparedFit Fit(ModelSource source, InferenceOptions options, DeviceSelection device, long? marginBytes)
     {
-        // Only llama.cpp computes on a CPU; the other engines' plans are for accelerators.
-        if (device.Device.Kind == DeviceKind.Cpu && options.Engine != InferenceEngine.LlamaCpp)
+        if (!FitPlanner.Runs(options.Engine, device.Device))
             return new ComparedFit(device.Device.Id, device.Count, "unsupported", false, false, null, null, null, null, null);
         var plan = FitPlanner.Plan(source, options, new FitOptions(device, MarginBytes: marginBytes));
         return new ComparedFit(device.Device.Id, device.Count, FitReport.VerdictName(plan.Verdict), plan.Fits, plan.FitsWithOffload,

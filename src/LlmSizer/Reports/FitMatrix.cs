@@ -8,7 +8,7 @@ namespace LlmSizer.Reports;
 
 /// <summary>
 /// The fit verdict of each device (rows) at each weight type of the engine's quality ladder (columns): what <c>fit --plot</c>
-/// draws. Each cell is <see cref="FitPlanner.Plan"/>'s verdict; context in tokens, RAM in bytes.
+/// draws. Each cell is <see cref="FitPlanner.Place"/>'s verdict (the same as <see cref="FitPlanner.Plan"/>'s); context in tokens, RAM in bytes.
 /// </summary>
 /// <param name="Weights">The columns, best quality first (<see cref="FitPlanner.QualityLadder"/>).</param>
 /// <param name="HostRamBytes">System RAM beside discrete GPUs, which decides whether offload runs.</param>
@@ -26,13 +26,13 @@ public sealed record FitMatrix(ModelInfo Model, string Engine, int ContextTokens
         long ram = hostRamBytes ?? DefaultHostRamBytes;
         var weights = FitPlanner.QualityLadder(options.Engine);
         int context = InferenceEstimator.Estimate(source, options).ContextTokens;
-        var rows = devices.Where(d => Runs(options.Engine, d.Selection.Device)).Select(d => new FitMatrixRow(
+        var rows = devices.Where(d => FitPlanner.Runs(options.Engine, d.Selection.Device)).Select(d => new FitMatrixRow(
             d.Label, d.Group,
             weights.Select(w =>
             {
                 // The RAM beside a discrete GPU; a CPU's or a unified-memory machine's memory is its own.
                 var fit = new FitOptions(d.Selection, d.Selection.Device.Kind == DeviceKind.Gpu ? ram : null, MarginBytes: marginBytes);
-                var plan = FitPlanner.Plan(source, options with { WeightsType = w }, fit);
+                var plan = FitPlanner.Place(source, options with { WeightsType = w }, fit);
                 return new FitMatrixCell(w, FitReport.VerdictName(plan.Verdict), plan.GpuLayers, plan.GpuLayers + plan.CpuLayers);
             }).ToList())).ToList();
         var notes = new List<string> { $"offload counts on {Units.ByteSize.FormatGiB(ram)} of system RAM beside a GPU" + (hostRamBytes is null ? " (assumed; --ram sets it)" : "") };
@@ -51,10 +51,6 @@ public sealed record FitMatrix(ModelInfo Model, string Engine, int ContextTokens
     }
 
     private static string Label(DeviceSelection d) => d.Count == 1 ? d.Device.Id : $"{d.Device.Id} ×{d.Count}";
-
-    // As FitPlanner.Rank: only llama.cpp computes on a CPU, and vLLM has no Metal backend.
-    private static bool Runs(InferenceEngine engine, DeviceSpec device) =>
-        (device.Kind != DeviceKind.Cpu || engine == InferenceEngine.LlamaCpp) && (engine != InferenceEngine.Vllm || device.Vendor != "Apple");
 }
 
 /// <summary>A row's device: its label (<c>h100-sxm ×8</c>), the group it is shown under (a tier's name), and the selection.</summary>

@@ -129,13 +129,9 @@ public static class FitPlanner
         if (fit.Devices.Device.Kind == DeviceKind.Cpu)
             return Quick(source, options, fit) == FitVerdict.FitsOnDevice ? 1 : null;
         var placements = options.Engine == InferenceEngine.LlamaCpp ? new LlamaCppFit(source, options) : null;
-        for (int n = 1; n <= limit; n = options.Engine == InferenceEngine.Vllm ? n * 2 : n + 1)
+        for (int n = 1; n <= limit; n = NextCount(options.Engine, n))
         {
-            var at = fit with { Devices = fit.Devices with { Count = n } };
-            var verdict = placements is not null
-                ? PlanLlamaCpp(placements, source, options, at, searchContext: false).Verdict
-                : Quick(source, options, at);
-            if (verdict == FitVerdict.FitsOnDevice)
+            if (PlaceWith(source, options, fit with { Devices = fit.Devices with { Count = n } }, placements).Verdict == FitVerdict.FitsOnDevice)
                 return n;
         }
         return null;
@@ -174,24 +170,18 @@ public static class FitPlanner
     /// </summary>
     public static IReadOnlyList<RankedFit> Rank(ModelSource source, InferenceOptions options, IEnumerable<DeviceSpec> devices, int maxCount = 8, long? marginBytes = null)
     {
+        if (source.Model.Spec is null)
+            throw new UsageException($"{source.Model.Id}: its architecture is not one LlmSizer maps, so its fit cannot be estimated");
+        // One set of llama.cpp placements for every device: a device count only changes how the same estimates are split.
         var placements = options.Engine == InferenceEngine.LlamaCpp ? new LlamaCppFit(source, options) : null;
-        var spec = source.Model.Spec ?? throw new UsageException($"{source.Model.Id}: its architecture is not one LlmSizer maps, so its fit cannot be estimated");
         var traffic = Traffic(source, options);
         var ranked = new List<RankedFit>();
-        foreach (var device in devices)
+        foreach (var device in devices.Where(d => Runs(options.Engine, d)))
         {
-            if (device.Kind == DeviceKind.Cpu && options.Engine != InferenceEngine.LlamaCpp)
-                continue;
-            // vLLM has no Metal backend: on Apple Silicon it runs on the CPU only (docs.vllm.ai/getting_started/installation/cpu.html).
-            if (options.Engine == InferenceEngine.Vllm && device.Vendor == "Apple")
-                continue;
-            for (int n = 1; n <= (device.Kind == DeviceKind.Gpu ? maxCount : 1); n = options.Engine == InferenceEngine.Vllm ? n * 2 : n + 1)
+            for (int n = 1; n <= (device.Kind == DeviceKind.Gpu ? maxCount : 1); n = NextCount(options.Engine, n))
             {
                 var fit = new FitOptions(new DeviceSelection(device, n), MarginBytes: marginBytes);
-                Validate(source, fit);
-                var plan = placements is not null
-                    ? PlanLlamaCpp(placements, source, options, fit, searchContext: false)
-                    : options.Engine == InferenceEngine.Vllm ? PlanVllm(source, options, fit) : PlanTransformers(source, options, fit, searchContext: false);
+                var plan = PlaceWith(source, options, fit, placements);
                 if (plan.Verdict == FitVerdict.FitsOnDevice)
                 {
                     long used = plan.Devices.Where(d => d.Device != "CPU").Select(d => d.UsedBytes).DefaultIfEmpty(plan.Devices[0].UsedBytes).Max();
@@ -203,13 +193,34 @@ public static class FitPlanner
         return ranked.OrderBy(r => r.Count).ThenBy(r => r.Device.UsableMemoryBytes * r.Count).ThenByDescending(r => r.Device.BandwidthBytesPerSecond).ToList();
     }
 
-    /// <summary>The verdict alone, without the context search (what the reverse solvers probe).</summary>
-    private static FitVerdict Quick(ModelSource source, InferenceOptions options, FitOptions fit) => options.Engine switch
+    /// <summary>
+    /// Whether <paramref name="engine"/> runs on <paramref name="device"/> as planned here: only llama.cpp computes on a CPU, and
+    /// vLLM has no Metal backend (on Apple Silicon it runs on the CPU only: docs.vllm.ai/getting_started/installation/cpu.html).
+    /// </summary>
+    public static bool Runs(InferenceEngine engine, DeviceSpec device) =>
+        (device.Kind != DeviceKind.Cpu || engine == InferenceEngine.LlamaCpp) && (engine != InferenceEngine.Vllm || device.Vendor != "Apple");
+
+    /// <summary>
+    /// The placement and verdict alone: <see cref="Plan"/> without its longest-context search and speed, for callers that probe
+    /// many settings (a fit matrix, the reverse solvers).
+    /// </summary>
+    public static FitPlan Place(ModelSource source, InferenceOptions options, FitOptions fit)
     {
-        InferenceEngine.LlamaCpp => PlanLlamaCpp(new LlamaCppFit(source, options), source, options, fit, searchContext: false).Verdict,
-        InferenceEngine.Vllm => PlanVllm(source, options, fit).Verdict,
-        _ => PlanTransformers(source, options, fit, searchContext: false).Verdict,
+        Validate(source, fit);
+        return PlaceWith(source, options, fit, placements: null);
+    }
+
+    private static FitPlan PlaceWith(ModelSource source, InferenceOptions options, FitOptions fit, LlamaCppFit? placements) => options.Engine switch
+    {
+        InferenceEngine.LlamaCpp => PlanLlamaCpp(placements ?? new LlamaCppFit(source, options), source, options, fit, searchContext: false),
+        InferenceEngine.Vllm => PlanVllm(source, options, fit),
+        _ => PlanTransformers(source, options, fit, searchContext: false),
     };
+
+    private static FitVerdict Quick(ModelSource source, InferenceOptions options, FitOptions fit) => PlaceWith(source, options, fit, placements: null).Verdict;
+
+    /// <summary>The next device count to try: vLLM's tensor-parallel sizes double, llama.cpp and Accelerate take any count.</summary>
+    private static int NextCount(InferenceEngine engine, int count) => engine == InferenceEngine.Vllm ? count * 2 : count + 1;
 
     /// <summary>The smallest value in [<paramref name="low"/>, <paramref name="high"/>] where <paramref name="holds"/> (false up to some point, true after); null when it fails at <paramref name="high"/>.</summary>
     private static int? SmallestWhere(int low, int high, Func<int, bool> holds)
@@ -389,16 +400,17 @@ public static class FitPlanner
                 break;
             }
         }
-        last ??= InferenceEstimator.Estimate(source, options with { GpuMemoryBytes = device.MemoryBytes, ContextTokens = context });
+        // tp = 1 always runs (a refusal there propagates), so the loop has made an estimate.
+        var chosenEstimate = last!;
         int tpUsed = chosen ?? lastTp;
         var devices = Enumerable.Range(0, tpUsed)
-            .Select(d => new DeviceUsage(tpUsed == 1 ? "GPU" : $"GPU{d}", last.TotalBytes, device.MemoryBytes, 0)).ToList();
+            .Select(d => new DeviceUsage(tpUsed == 1 ? "GPU" : $"GPU{d}", chosenEstimate.TotalBytes, device.MemoryBytes, 0)).ToList();
         notes.Add($"vLLM takes gpu_memory_utilization ({(options.GpuMemoryUtilization ?? Inference.Vllm.VllmProfile.DefaultGpuMemoryUtilization).ToString("0.##", CultureInfo.InvariantCulture)}) of each GPU's {ByteSize.FormatGB(device.MemoryBytes)} and fills what the weights and activations leave with KV cache");
         if (chosen is null)
-            notes.Add($"vLLM refuses to start: its KV cache would hold {last.KvCacheTokens ?? 0:N0} tokens, fewer than one {context:N0}-token sequence, on up to {fit.Devices.Count} GPU(s); vLLM does not offload layers to the CPU");
-        int? maxContext = chosen is null ? null : (int)Math.Min(last.KvCacheTokens ?? 0, spec.MaxContextTokens > 0 ? spec.MaxContextTokens : int.MaxValue);
+            notes.Add($"vLLM refuses to start: its KV cache would hold {chosenEstimate.KvCacheTokens ?? 0:N0} tokens, fewer than one {context:N0}-token sequence, on up to {fit.Devices.Count} GPU(s); vLLM does not offload layers to the CPU");
+        int? maxContext = chosen is null ? null : (int)Math.Min(chosenEstimate.KvCacheTokens ?? 0, spec.MaxContextTokens > 0 ? spec.MaxContextTokens : int.MaxValue);
         var verdict = chosen is null ? FitVerdict.DoesNotFit : FitVerdict.FitsOnDevice;
-        return new FitPlan(verdict, last, devices, null, null, null, null, tpUsed, maxContext, 0, DiskBytes(source, options), LoadSeconds(source, options, fit), notes);
+        return new FitPlan(verdict, chosenEstimate, devices, null, null, null, null, tpUsed, maxContext, 0, DiskBytes(source, options), LoadSeconds(source, options, fit), notes);
     }
 
     // ---- transformers ----------------------------------------------------------------------------------------------------
