@@ -101,15 +101,8 @@ public sealed record HostRam(long WithMmapBytes, long WithoutMmapBytes)
     {
         if (options.Engine != InferenceEngine.LlamaCpp || plan.GpuLayers is not { } ngl)
             return null;
-        long Host(bool mmap)
-        {
-            if (mmap == options.Mmap)
-                return plan.HostRamBytes;
-            var items = InferenceEstimator.Estimate(source, options with { Mmap = mmap, GpuLayers = ngl, CpuMoeLayers = plan.CpuMoeLayers, ContextTokens = plan.Estimate.ContextTokens }).Items;
-            // As the planner counts it: mapped pages of repacked matrices are not kept beside their copy.
-            return items.Where(i => i.Device == "CPU").Sum(i => i.Bytes)
-                - (mmap ? items.Where(i => i.Name == Inference.LlamaCpp.LlamaCppProfile.RepackedWeights).Sum(i => i.Bytes) : 0);
-        }
+        long Host(bool mmap) => mmap == options.Mmap ? plan.HostRamBytes : LlamaCppFit.HostBytesOf(
+            InferenceEstimator.Estimate(source, options with { Mmap = mmap, GpuLayers = ngl, CpuMoeLayers = plan.CpuMoeLayers, ContextTokens = plan.Estimate.ContextTokens }), mmap);
         return new HostRam(Host(true), Host(false));
     }
 }

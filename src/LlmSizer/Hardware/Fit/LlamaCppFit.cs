@@ -51,11 +51,13 @@ internal sealed class LlamaCppFit
     /// drops them under pressure: the repacked copy replaces them rather than adding to them, although llama.cpp logs both
     /// buffers (the mapped span covers those tensors too).
     /// </summary>
-    public long HostBytes(int gpuLayers)
+    public long HostBytes(int gpuLayers) => HostBytesOf(At(gpuLayers), options.Mmap);
+
+    /// <summary>System RAM an estimate's host side needs (see <see cref="HostBytes"/>), with or without mmap.</summary>
+    public static long HostBytesOf(MemoryEstimate estimate, bool mmap)
     {
-        var estimate = At(gpuLayers);
         long host = Sum(estimate, "CPU", _ => true);
-        if (options.Mmap)
+        if (mmap)
             host -= estimate.Items.Where(i => i.Name == Inference.LlamaCpp.LlamaCppProfile.RepackedWeights).Sum(i => i.Bytes);
         return host;
     }
