@@ -25,6 +25,7 @@ public static class CliApp
             FitCommand.Create(output),
             CompareCommand.Create(output),
             ScanCommand.Create(output),
+            TrainCommand.Create(output),
         };
 
         ParseResult parse = root.Parse(args);

@@ -18,4 +18,5 @@ namespace LlmSizer.Serialization;
 [JsonSerializable(typeof(FitRanking))]
 [JsonSerializable(typeof(TierReport))]
 [JsonSerializable(typeof(ComparisonReport))]
+[JsonSerializable(typeof(TrainReport))]
 public sealed partial class ReportJsonContext : JsonSerializerContext;
