@@ -56,6 +56,21 @@ public sealed class ActivationMemoryTests
     }
 
     [Fact]
+    public void Llama_3_1_8B_layer_is_sb_times_16h_plus_4_kv_d_plus_4a_plus_8f()
+    {
+        // Llama-3.1-8B config.json: h 4096, 32 layers, 32 heads, 8 KV heads, head_dim 128, intermediate 14336, vocab 128256.
+        // s = 4096, b = 1, bf16, Flash: 4096 × (16·4096 + 4·8·128 + 4·32 + 8·14336) = 4096 × 184448 (docs/training-activations.md §2).
+        var llama = new ModelSpec
+        {
+            Architecture = "llama", VocabSize = 128256, HiddenSize = 4096, Layers = 32, AttentionHeads = 32, KeyValueHeads = 8,
+            FfnSize = 14336, MaxContextTokens = 131072,
+        };
+        var estimate = ActivationMemory.Estimate(llama, new ActivationSettings { SequenceTokens = 4096, MicroBatch = 1 });
+        Assert.Equal(4096L * (16 * 4096 + 4 * 8 * 128 + 4 * 32 + 8 * 14336), estimate.PerLayerBytes);
+        Assert.Equal(755_499_008, estimate.PerLayerBytes);
+    }
+
+    [Fact]
     public void Eager_attention_differs_from_flash_by_the_score_tensors_less_the_logsumexp()
     {
         // MHA (4 KV heads), so eager's repeat_kv copies nothing: the difference is only the attention core's own saves.
