@@ -61,7 +61,7 @@ public static class TrainingFlops
             FormattableString.Invariant($"per token: 6 × {layerMatmul + outsideLayers:N0} matrix parameters ({layerMatmul:N0} in layers, {outsideLayers:N0} LM head and projections) ") +
             FormattableString.Invariant($"+ 3 × {attentionForward:N0} attention-score FLOPs at {sequenceTokens} tokens = {modelPerToken:0.####e+0} model FLOPs") +
             (fullRecompute
-                ? FormattableString.Invariant($"; full recompute adds one forward of the layers, 2 × {layerMatmul:N0} + {attentionForward:N0} = {hardwarePerToken:0.####e+0} hardware FLOPs")
+                ? FormattableString.Invariant($"; full recompute adds one forward of the layers (2 × {layerMatmul:N0} + {attentionForward:N0}), giving {hardwarePerToken:0.####e+0} hardware FLOPs")
                 : "") +
             FormattableString.Invariant($"; × {tokens:0.###e+0} tokens");
         return new TrainingCompute(modelPerToken * tokens, hardwarePerToken * tokens, formula);
