@@ -19,9 +19,10 @@ internal sealed record LlamaCppCase(
 
 /// <summary>
 /// The validation matrix: mmap on and off; dense MHA, GQA and MQA; gated and plain MLPs; F16, Q8_0, Q4_0 and Q4_K weights; tied and untied
-/// embeddings; Gemma 2, Gemma 3 and Cohere2 sliding windows; Llama 4's chunked attention with interleaved MoE and dense layers; a mixture of experts; a Qwen3-Next hybrid (Gated DeltaNet and gated attention);
-/// a Granite-4.0-H hybrid (Mamba-2); an LFM2 hybrid (short convolutions); contexts from 512 to 32768; micro-batches from
-/// 128 to 2048; flash attention on and off; f16, q8_0 and q4_0 caches; one and two sequences.
+/// embeddings; Gemma 2, Gemma 3 and Cohere2 sliding windows; Llama 4's chunked attention with interleaved MoE and dense layers; a mixture
+/// of experts; a Qwen3-Next hybrid (Gated DeltaNet and gated attention); a Granite-4.0-H hybrid (Mamba-2); an LFM2 hybrid (short
+/// convolutions); contexts from 512 to 32768; micro-batches from 128 to 2048; flash attention on and off; f16, q8_0 and q4_0 caches;
+/// one and two sequences.
 /// </summary>
 internal static class LlamaCppCases
 {
