@@ -26,6 +26,8 @@ internal sealed record GgufShape
     public bool MlpBias { get; init; }
     public bool QkNorm { get; init; }
     public bool LayerNorm { get; init; }
+    /// <summary>Whether each LayerNorm also stores a bias (Cohere2's graph runs LayerNorm with a weight only).</summary>
+    public bool LayerNormBias { get; init; } = true;
     public bool Gated { get; init; } = true;
     /// <summary>One attn_qkv tensor instead of q, k, v (Phi-3, Falcon, GPT-2).</summary>
     public bool FusedQkv { get; init; }
@@ -35,6 +37,8 @@ internal sealed record GgufShape
     public int LearnedPositions { get; init; }
     public int? SlidingWindow { get; init; }
     public bool RopeFreqs { get; init; }
+    /// <summary>logit_scale, the factor the logits are multiplied by (Cohere's; llama.cpp's cohere2 loader requires the key).</summary>
+    public float? LogitScale { get; init; }
     public bool RopeFactors { get; init; }
     public bool Sinks { get; init; }
     // Mixture of experts
@@ -45,6 +49,8 @@ internal sealed record GgufShape
     /// <summary>Qwen2-MoE: one gated shared expert of this size (expert_shared_feed_forward_length).</summary>
     public long SharedExpertFfn { get; init; }
     public int LeadingDense { get; init; }
+    /// <summary>Llama 4's interleave_moe_layer_step: layer i has experts when (i + 1) is a multiple of it, else a dense MLP of <see cref="Ffn"/>.</summary>
+    public int MoeLayerStep { get; init; } = 1;
     public bool RouterBias { get; init; }
     public bool ScoreCorrectionBias { get; init; }
     public string ExpertType { get; init; } = "";
@@ -231,13 +237,18 @@ internal static class GgufModels
         w.Add(s.LayerNorm ? $"{a}.attention.layer_norm_epsilon" : $"{a}.attention.layer_norm_rms_epsilon", GgufWriter.Value.F32(1e-5f));
         if (s.SlidingWindow is { } window)
             w.Add($"{a}.attention.sliding_window", (uint)window);
+        if (s.LogitScale is { } scale)
+            w.Add($"{a}.logit_scale", GgufWriter.Value.F32(scale));
         if (s.Experts > 0)
         {
             w.Add($"{a}.expert_count", (uint)s.Experts).Add($"{a}.expert_used_count", (uint)s.ExpertsUsed);
             if (s.Arch != "llama")
                 w.Add($"{a}.expert_feed_forward_length", (uint)s.ExpertFfn);
-            if (s.SharedExperts > 0)
+            // Llama 4's converter writes no shared count: its one shared expert is known from the ffn_*_shexp tensors.
+            if (s.SharedExperts > 0 && a != "llama4")
                 w.Add($"{a}.expert_shared_count", (uint)s.SharedExperts);
+            if (a == "llama4")
+                w.Add($"{a}.interleave_moe_layer_step", (uint)s.MoeLayerStep);
             if (s.SharedExpertFfn > 0)
                 w.Add($"{a}.expert_shared_feed_forward_length", (uint)s.SharedExpertFfn);
             if (s.LeadingDense > 0)
@@ -289,7 +300,7 @@ internal static class GgufModels
             Block(w, s, i, hd, type);
         // LFM2's final norm keeps llama.cpp's name for it, token_embd_norm (LLM_TENSOR_OUTPUT_NORM_LFM2).
         w.Tensor(a == "lfm2" ? "token_embd_norm.weight" : "output_norm.weight", "F32", s.Hidden);
-        if (s.LayerNorm)
+        if (s.LayerNorm && s.LayerNormBias)
             w.Tensor("output_norm.bias", "F32", s.Hidden);
         if (!s.Tied)
             w.Tensor("output.weight", outputType ?? (s.Hidden % 256 == 0 ? "Q6_K" : type(s.Hidden)), s.Hidden, s.Vocab);
@@ -303,7 +314,7 @@ internal static class GgufModels
         foreach (string norm in s.BlockNorms)
         {
             w.Tensor($"{b}{norm}.weight", "F32", h);
-            if (s.LayerNorm)
+            if (s.LayerNorm && s.LayerNormBias)
                 w.Tensor($"{b}{norm}.bias", "F32", h);
         }
 
@@ -366,7 +377,7 @@ internal static class GgufModels
         if (s.Sinks)
             w.Tensor($"{b}attn_sinks.weight", "F32", s.Heads);
 
-        if (s.Experts > 0 && i >= s.LeadingDense)
+        if (s.Experts > 0 && i >= s.LeadingDense && (i + 1) % s.MoeLayerStep == 0)
             Experts(w, s, b, type);
         else
             DenseMlp(w, s, b, type);

@@ -84,14 +84,26 @@ internal static class LlamaCppCompute
             { Kind: RecurrentKind.ShortConv } => settings.FlashAttention ? 2 : 3,
             _ => settings.FlashAttention ? 5 : 4,
         };
-        long outputBytes = checked(4 * spec.VocabSize * t + 4 * outputHidden * h * t + 12 * t);
+        long routerBytes = 0;
+        if (spec.Architecture is "llama4" or "llama4_text" && spec.Moe is { } moe && spec.IsMoeLayer(spec.Layers - 1))
+        {
+            // Llama 4's last layer (src/models/llama4.cpp) runs the shared expert after the routed ones on the same normed
+            // input, so that norm, the layer's input and the routed experts' output are still alive, with the router's
+            // logits, probabilities and argsort below them, when the layer's output is placed; the final norm runs in place on
+            // it and the logits go above: five hidden-size activations and three router-wide ones (ggml-alloc's trace of the
+            // reserve graph; docs/ACCURACY.md).
+            outputHidden = 5;
+            routerBytes = 12L * moe.RoutedExperts * t;
+        }
+        long outputBytes = checked(4 * spec.VocabSize * t + 4 * outputHidden * h * t + routerBytes + 12 * t);
         var phases = new List<Phase>();
         if (spec.AttentionLayerCount > 0)
             phases.Add(new("attention", inputs.Bytes + attentionCore, $"inputs {inputs.Bytes:N0} + {attentionFormula}"));
         phases.Add(new("MLP", inputs.Bytes + mlpCore, $"inputs {inputs.Bytes:N0} + {mlpFormula}"));
         if (spec.Recurrent is { } recurrent)
             phases.AddRange(Recurrent(spec, recurrent, settings, inputs.Bytes, t, h));
-        phases.Add(new("output", outputBytes, $"logits 4 × {spec.VocabSize} vocab × {t} tokens + {outputHidden} hidden-size activations 4 × {h} × {t} + ids 12 × {t}"));
+        phases.Add(new("output", outputBytes, $"logits 4 × {spec.VocabSize} vocab × {t} tokens + {outputHidden} hidden-size activations 4 × {h} × {t}" +
+            (routerBytes > 0 ? $" + router scores 3 × 4 × {spec.Moe!.RoutedExperts} experts × {t}" : "") + $" + ids 12 × {t}"));
         var peak = phases.MaxBy(p => p.Bytes)!;
         var common = new List<EstimateInput>
         {

@@ -19,9 +19,10 @@ internal sealed record LlamaCppCase(
 
 /// <summary>
 /// The validation matrix: mmap on and off; dense MHA, GQA and MQA; gated and plain MLPs; F16, Q8_0, Q4_0 and Q4_K weights; tied and untied
-/// embeddings; Gemma 2 and Gemma 3 sliding windows; a mixture of experts; a Qwen3-Next hybrid (Gated DeltaNet and gated attention);
-/// a Granite-4.0-H hybrid (Mamba-2); an LFM2 hybrid (short convolutions); contexts from 512 to 32768; micro-batches from
-/// 128 to 2048; flash attention on and off; f16, q8_0 and q4_0 caches; one and two sequences.
+/// embeddings; Gemma 2, Gemma 3 and Cohere2 sliding windows; Llama 4's chunked attention with interleaved MoE and dense layers; a mixture
+/// of experts; a Qwen3-Next hybrid (Gated DeltaNet and gated attention); a Granite-4.0-H hybrid (Mamba-2); an LFM2 hybrid (short
+/// convolutions); contexts from 512 to 32768; micro-batches from 128 to 2048; flash attention on and off; f16, q8_0 and q4_0 caches;
+/// one and two sequences.
 /// </summary>
 internal static class LlamaCppCases
 {
@@ -36,6 +37,10 @@ internal static class LlamaCppCases
         new("falcon-mqa-f16", LlamaCppTestModels.FalconMqa, "F16", "F16"),
         new("gemma2-swa-f16", LlamaCppTestModels.Gemma2Swa, "F16", "F16"),
         new("gemma3-swa-q8_0", LlamaCppTestModels.Gemma3Swa, "Q8_0", "Q8_0"),
+        // Cohere2's standard and Llama 4's chunked windows: the interleaved cache's second part above the window.
+        new("cohere2-swa-q8_0", LlamaCppTestModels.Cohere2Swa, "Q8_0", "Q8_0"),
+        new("llama4-chunked-q4_k", LlamaCppTestModels.Llama4Chunked, "Q4_K", "Q6_K"),
+        new("llama4-wide-mlp-f16", LlamaCppTestModels.Llama4WideMlp, "F16", "F16"),
         new("qwen3moe-q8_0", LlamaCppTestModels.Qwen3Moe, "Q8_0", "Q8_0"),
         new("qwen3moe-q4_0", LlamaCppTestModels.Qwen3Moe, "Q4_0", "Q4_0"),
         new("llama-wide-mlp-f16", LlamaCppTestModels.LlamaWideMlp, "F16", "F16"),

@@ -78,6 +78,32 @@ internal static class LlamaCppTestModels
         Context = 32_768, Tied = true, QkNorm = true, SlidingWindow = 512, BlockNorms = GemmaNorms,
     };
 
+    /// <summary>
+    /// Cohere2 (Command R7B) layout: three sliding-window (512 tokens) layers then one global (pattern 4), one weight-only
+    /// LayerNorm per layer feeding attention and MLP in parallel, head size hidden / heads, tied embeddings, logits scaled by
+    /// Command R7B's logit_scale of 0.25.
+    /// </summary>
+    public static GgufShape Cohere2Swa => new()
+    {
+        Arch = "cohere2", Name = "cohere2-swa", Vocab = 32_000, Hidden = 256, Layers = 8, Heads = 4, KvHeads = 1, Ffn = 1024,
+        Context = 32_768, Tied = true, LayerNorm = true, LayerNormBias = false, BlockNorms = ["attn_norm"], SlidingWindow = 512,
+        LogitScale = 0.25f,
+    };
+
+    /// <summary>
+    /// Llama 4 (Maverick) layout: three chunked-attention layers then one global (llama.cpp's chunk of 8192 tokens), experts
+    /// on every second layer (interleave_moe_layer_step 2) with one routed expert per token and one shared expert of the expert
+    /// size, dense MLPs of a wider feed_forward_length between them, untied.
+    /// </summary>
+    public static GgufShape Llama4Chunked => new()
+    {
+        Arch = "llama4", Name = "llama4-chunked", Vocab = 32_000, Hidden = 256, Layers = 8, Heads = 4, KvHeads = 2, HeadDim = 64, Ffn = 1024,
+        Context = 32_768, Experts = 16, ExpertsUsed = 1, ExpertFfn = 512, SharedExperts = 1, MoeLayerStep = 2,
+    };
+
+    /// <summary>Llama 4 layout with a small vocabulary and a wide dense MLP, so that the dense layers rather than the logits set the compute peak.</summary>
+    public static GgufShape Llama4WideMlp => Llama4Chunked with { Name = "llama4-wide-mlp", Vocab = 2048, Ffn = 2048 };
+
     /// <summary>Llama-2-7B's proportions (MHA, FFN 2.75 × hidden, 4 × FFN > vocabulary): the MLP, not the logits, sets the compute peak.</summary>
     public static GgufShape LlamaWideMlp => new()
     {
