@@ -95,7 +95,9 @@ public static class TrainingEstimator
         MicroBatchesInFlight = Math.Min(o.Layout.PipelineParallel, o.GradientAccumulation),
         ActivationBytes = PrecisionBytes.Of(o.Precision).ActivationBytes,
         ChunkedLoss = o.ChunkedLoss,
-        TrainableLinears = o.Method == TrainingMethod.Full ? null : o.LoraTargets.Names,
+        // Adapters on routers, recurrent mixers, MLA latents or the embedding save inputs the activation model does not track (small or none).
+        TrainableLinears = o.Method == TrainingMethod.Full ? null : o.LoraTargets.Names.Where(ActivationSettings.LinearNames.Contains).ToHashSet(),
+        LoraRank = o.LoraRank,
     };
 
     private static List<TrainingItem> Items(ModelSpec spec, TrainingOptions o, TensorSizer sizer, StageStates st, ActivationEstimate activations)
