@@ -52,6 +52,8 @@ internal static class TrainRenderer
         console.WriteLine($"Quick estimate (rule of thumb): model states {q.ModelStatesFormula}; assumes {q.ModelStatesAssumes}.");
         if (q.GpusFormula is not null)
             console.WriteLine($"Quick estimate (rule of thumb): GPUs {q.GpusFormula}.");
+        if (q.DeepSpeed is { } ds)
+            console.WriteLine($"DeepSpeed's estimator (model states only): {ByteSize.FormatGiB(ds.GpuBytes)} per GPU, {ByteSize.FormatGiB(ds.CpuBytesPerNode)} host RAM per node  [{ds.Printed}]");
 
         var c = report.Compute;
         console.WriteLine($"Compute: {c.Tokens.ToString("0.###e0", CultureInfo.InvariantCulture)} tokens, {c.ModelFlops.ToString("0.###e0", CultureInfo.InvariantCulture)} FLOPs ({c.Formula}).");

@@ -27,7 +27,9 @@ public sealed record TrainReport(
         var plan = TrainingPlanner.Plan(spec, options, device, gpusGiven);
         var e = plan.Estimate;
         var g = plan.Gpus;
-        var quick = new TrainQuickEstimates(e.QuickEstimate.Bytes, e.QuickEstimate.Formula, e.QuickEstimate.Assumes, g.RuleOfThumb, g.RuleOfThumbFormula);
+        var ds = plan.DeepSpeed;
+        var quick = new TrainQuickEstimates(e.QuickEstimate.Bytes, e.QuickEstimate.Formula, e.QuickEstimate.Assumes, g.RuleOfThumb, g.RuleOfThumbFormula,
+            ds is null ? null : new DeepSpeedRow(ds.GpuBytes, ds.CpuBytes, ds.FormatRow().Trim()));
         var t = plan.Time;
         return new TrainReport(
             ModelInfo.From(source.Model),
@@ -72,7 +74,14 @@ public sealed record TrainGpus(int Count, bool CountGiven, string? Device, long?
 public sealed record TrainLine(string Name, string Category, string Location, long Bytes, string Formula, IReadOnlyList<EstimateInput> Inputs, string Source);
 
 /// <summary>The rules of thumb shown beside the precise figures: model states <c>(x + y + 12) × N</c> and <c>GPUs ≈ P(B) × 18 × 1.25 / GB</c>.</summary>
-public sealed record TrainQuickEstimates(long ModelStatesBytes, string ModelStatesFormula, string ModelStatesAssumes, int? Gpus, string? GpusFormula);
+/// <see cref="DeepSpeed"/> is DeepSpeed's own estimator for the same ZeRO-2/3 settings, when it applies.
+public sealed record TrainQuickEstimates(long ModelStatesBytes, string ModelStatesFormula, string ModelStatesAssumes, int? Gpus, string? GpusFormula, DeepSpeedRow? DeepSpeed);
+
+/// <summary>
+/// DeepSpeed's <c>estimate_zero{2,3}_model_states_mem_needs</c> for these settings (current code): model states per GPU and host RAM
+/// per node, bytes, and the row as DeepSpeed prints it ("GB" there means 2^30 bytes).
+/// </summary>
+public sealed record DeepSpeedRow(long GpuBytes, long CpuBytesPerNode, string Printed);
 
 /// <summary>Training compute and time: tokens, model and hardware FLOPs, the device and its peak, MFU, GPU-hours, hours, days and cost.</summary>
 public sealed record TrainCompute(

@@ -10,6 +10,7 @@ namespace LlmSizer.Training;
 /// <param name="Tokens">Training tokens (given, or 20 per parameter).</param>
 /// <param name="Time">GPU-hours, days and cost on <see cref="TimeDevice"/> at the chosen MFU.</param>
 /// <param name="TimeDevice">The device the time assumes (the one given, else an H100 SXM, said in <see cref="Notes"/>).</param>
+/// <param name="DeepSpeed">DeepSpeed's own model-states estimate for the same ZeRO-2/3 settings (AdamW full fine-tune only), as a cross-check.</param>
 public sealed record TrainingPlan(
     TrainingEstimate Estimate,
     GpuCount Gpus,
@@ -17,6 +18,7 @@ public sealed record TrainingPlan(
     double Tokens,
     TrainingTime Time,
     DeviceSpec TimeDevice,
+    DeepSpeed.DeepSpeedEstimate? DeepSpeed,
     IReadOnlyList<string> Notes);
 
 /// <summary>
