@@ -46,7 +46,7 @@ public static class TrainingEstimator
             if (stages[s].GpuBytes(layout) > stages[most].GpuBytes(layout))
                 most = s;
         }
-        var activations = ActivationMemory.Estimate(spec, ActivationSettingsFor(options, tensors));
+        var activations = ActivationMemory.Estimate(spec, ActivationSettingsFor(options));
         var items = Items(spec, options, sizer, stages[most], activations);
         long perGpu = items.Where(i => i.Location == TrainingLocation.Gpu).Sum(i => i.Bytes);
         long statesMost = stages[most].GpuBytes(layout);
@@ -83,7 +83,7 @@ public static class TrainingEstimator
             throw new UsageException("--offload and a paged optimizer both move optimizer states off the GPU; choose one");
     }
 
-    private static ActivationSettings ActivationSettingsFor(TrainingOptions o, IReadOnlyList<TrainingTensor> tensors) => new()
+    private static ActivationSettings ActivationSettingsFor(TrainingOptions o) => new()
     {
         SequenceTokens = o.SequenceTokens,
         MicroBatch = o.MicroBatch,
@@ -151,7 +151,7 @@ public static class TrainingEstimator
             $"{Count(st.TrainableElements)} parameters × {p.CastCopyBytes} B (a bf16 copy of each weight, saved for backward)",
             "PyTorch torch.autocast casts each fp32 weight once per forward and caches it (cache_enabled=True); autograd keeps the copy for backward; "
             + "Hugging Face 'model memory anatomy' counts 6 B per parameter for mixed-precision weights");
-        if (z == 3 && layout.Offload != OffloadKind.Parameters || layout.Offload == OffloadKind.Parameters)
+        if (z == 3)
         {
             Add("gathered parameters (ZeRO-3)", TrainingMemoryCategory.Weights, TrainingLocation.Gpu, sizer.GatheredBytes,
                 $"largest unit {Count(sizer.LargestUnitElements)} parameters ({sizer.LargestUnitName}) × ({p.WeightBytes} B weights" + (peft ? ")" : $" + {p.GradientBytes} B gradients)"),
