@@ -124,22 +124,11 @@ public static class GgufQuantizer
             for (int i = 0; i < facts.Length; i++)
             {
                 string name = tensors[i].Name;
-                var kind = KindOf(name);
+                var kind = GgufLayout.KindOf(name);
                 if (!byKind.TryGetValue(kind, out facts[i]))
                     byKind[kind] = facts[i] = new(CategoryOf(name), MayQuantize(name), TensorClassifier.Classify(name));
             }
             return facts;
-        }
-
-        /// <summary>A block tensor's name from the dot after its number (<c>.attn_q.weight</c>), any other name whole.</summary>
-        private static ReadOnlySpan<char> KindOf(string name)
-        {
-            if (!name.StartsWith("blk.", StringComparison.Ordinal))
-                return name;
-            int end = 4;
-            while (end < name.Length && char.IsAsciiDigit(name[end]))
-                end++;
-            return end > 4 && end < name.Length && name[end] == '.' ? name.AsSpan(end) : name;
         }
 
         /// <summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LlmSizer.Formats;
 using LlmSizer.Formats.Gguf;
 using LlmSizer.Models;
@@ -53,7 +54,16 @@ internal sealed record HfTensor(string Prefix, string Leaf, string Suffix, GgufT
 /// </summary>
 internal static class SafetensorsLayout
 {
-    public static IReadOnlyList<HfTensor> Tensors(ModelSpec spec)
+    /// <summary>
+    /// The checkpoint's tensors for <paramref name="spec"/>, kept per spec object (weakly): a pure function of an immutable spec,
+    /// which every format predicted for the model starts from.
+    /// </summary>
+    public static IReadOnlyList<HfTensor> Tensors(ModelSpec spec) =>
+        BySpec.TryGetValue(spec, out var known) ? known : BySpec.GetValue(spec, Build);
+
+    private static readonly ConditionalWeakTable<ModelSpec, IReadOnlyList<HfTensor>> BySpec = [];
+
+    private static IReadOnlyList<HfTensor> Build(ModelSpec spec)
     {
         string arch = GgufLayout.LlamaCppArchitecture(spec) ?? spec.Architecture;
         var tensors = GgufLayout.Supports(spec) ? GgufLayout.Tensors(spec) : GgufLayout.AnyArchitecture(spec);
@@ -64,13 +74,13 @@ internal static class SafetensorsLayout
         var kinds = new Dictionary<string, Kind?>(32, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (var t in tensors)
         {
-            var key = KindKey(t);
+            var key = t.Layer < 0 ? t.Name : GgufLayout.KindOf(t.Name);
             if (!kinds.TryGetValue(key, out var kind))
                 kinds[key] = kind = Describe(spec, arch, t);
             if (kind is not null)
                 list.Add(Translate(spec, arch, kind, t, prefixes));
         }
-        return list;
+        return list.AsReadOnly();
     }
 
     /// <summary>
@@ -88,18 +98,6 @@ internal static class SafetensorsLayout
 
     /// <summary>How a tensor's shape differs from llama.cpp's.</summary>
     private enum Reshape { None, KvB, GptOssGateUp, ShortConvKernel, SharedExpertGate }
-
-    /// <summary>A block tensor's name from the dot after its number; any other tensor's whole name.</summary>
-    private static ReadOnlySpan<char> KindKey(GgufLayoutTensor t)
-    {
-        string name = t.Name;
-        if (t.Layer < 0 || !name.StartsWith("blk.", StringComparison.Ordinal))
-            return name;
-        int end = 4;
-        while (end < name.Length && char.IsAsciiDigit(name[end]))
-            end++;
-        return end > 4 && end < name.Length && name[end] == '.' ? name.AsSpan(end) : name;
-    }
 
     private static HfTensor Translate(ModelSpec spec, string arch, Kind kind, GgufLayoutTensor t, string?[] prefixes)
     {

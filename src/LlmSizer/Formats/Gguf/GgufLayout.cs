@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LlmSizer.Errors;
 using LlmSizer.Models;
 
@@ -116,7 +117,14 @@ public static class GgufLayout
     /// the blocks, <c>output_norm</c>, <c>output</c>. An architecture llama.cpp's layout is not modelled for is a
     /// <see cref="UsageException"/>.
     /// </summary>
-    public static IReadOnlyList<GgufLayoutTensor> Tensors(ModelSpec spec) => Tensors(spec, GgufLayoutOptions.Default);
+    public static IReadOnlyList<GgufLayoutTensor> Tensors(ModelSpec spec) =>
+        DefaultLayouts.TryGetValue(spec, out var known) ? known : DefaultLayouts.GetValue(spec, s => Tensors(s, GgufLayoutOptions.Default));
+
+    /// <summary>
+    /// Default layouts by spec object: a layout is a pure function of an immutable spec, so predicting another weights type of
+    /// the same model reuses it. Weak keys: an entry lives as long as its spec.
+    /// </summary>
+    private static readonly ConditionalWeakTable<ModelSpec, IReadOnlyList<GgufLayoutTensor>> DefaultLayouts = [];
 
     /// <summary>Every tensor the converter writes for <paramref name="spec"/>, with the layout choices in <paramref name="options"/>.</summary>
     public static IReadOnlyList<GgufLayoutTensor> Tensors(ModelSpec spec, GgufLayoutOptions options)
@@ -124,8 +132,8 @@ public static class GgufLayout
         ModelSpecValidator.Validate(spec);
         string arch = LlamaCppArchitecture(spec) ?? throw new UsageException(
             $"architecture \"{spec.Architecture}\": llama.cpp's GGUF layout is modelled for {string.Join(", ", SupportedArchitectures)}");
-        var b = new Builder(spec, arch, options);
-        return b.Build();
+        // Read-only: a layout may be shared between callers.
+        return new Builder(spec, arch, options).Build().AsReadOnly();
     }
 
     /// <summary>
@@ -137,6 +145,20 @@ public static class GgufLayout
     {
         ModelSpecValidator.Validate(spec);
         return new Builder(spec, LlamaCppArchitecture(spec) ?? "generic", GgufLayoutOptions.Default).Build();
+    }
+
+    /// <summary>
+    /// A block tensor's name from the dot after its number (<c>blk.3.attn_q.weight</c> → <c>.attn_q.weight</c>), any other name
+    /// whole: what every block's tensor of one kind shares, so that per-tensor work on names can be done once per kind.
+    /// </summary>
+    internal static ReadOnlySpan<char> KindOf(string name)
+    {
+        if (!name.StartsWith("blk.", StringComparison.Ordinal))
+            return name;
+        int end = 4;
+        while (end < name.Length && char.IsAsciiDigit(name[end]))
+            end++;
+        return end > 4 && end < name.Length && name[end] == '.' ? name.AsSpan(end) : name;
     }
 
     /// <summary>GGUF's default alignment of the data section and of each tensor in it (<c>general.alignment</c>), in bytes.</summary>
