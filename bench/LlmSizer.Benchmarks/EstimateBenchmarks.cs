@@ -6,9 +6,9 @@ using LlmSizer.Models;
 namespace LlmSizer.Benchmarks;
 
 /// <summary>
-/// Inference estimates: one estimate (target under 50 µs; the weights prediction is reused after the first estimate of a
-/// model and type), the uncached prediction itself, and the whole catalog × 20 weight types × 8 context sizes (target
-/// under 1 s).
+/// Inference estimates: one estimate (the weights prediction is reused after the first estimate of a model and type), the
+/// first estimate of a model and type (target under 50 µs; the tensor layout is kept per spec object), the uncached
+/// prediction itself, and the whole catalog × 20 weight types × 8 context sizes (target under 1 s).
 /// </summary>
 [MemoryDiagnoser]
 public class EstimateBenchmarks
@@ -40,6 +40,29 @@ public class EstimateBenchmarks
         LlmSizer.Inference.LlamaCpp.LlamaCppProfile.Estimate(llama.Model.Spec!,
             LlmSizer.Precision.GgufQuantizer.Inventory(llama.Model.Spec!, LlmSizer.Precision.GgufQuantMix.Find("Q4_K_M")!),
             new InferenceOptions { ContextTokens = 8192 }).TotalBytes;
+
+    /// <summary>
+    /// As <see cref="FirstLlamaCppEstimate"/> for a model never seen at all: a new spec object, so the tensor layout kept per
+    /// spec is built as well (the other First benchmarks reuse it, as a second weights type of the same model does).
+    /// </summary>
+    [Benchmark]
+    public long FirstLlamaCppEstimateNewModel()
+    {
+        var spec = llama.Model.Spec! with { };
+        return LlmSizer.Inference.LlamaCpp.LlamaCppProfile.Estimate(spec,
+            LlmSizer.Precision.GgufQuantizer.Inventory(spec, LlmSizer.Precision.GgufQuantMix.Find("Q4_K_M")!),
+            new InferenceOptions { ContextTokens = 8192 }).TotalBytes;
+    }
+
+    /// <summary>As <see cref="FirstVllmEstimate"/> for a model never seen at all (a new spec object).</summary>
+    [Benchmark]
+    public long FirstVllmEstimateNewModel()
+    {
+        var spec = llama.Model.Spec! with { };
+        return LlmSizer.Inference.Vllm.VllmProfile.Estimate(spec,
+            LlmSizer.Precision.WeightsPrediction.Predict(spec, LlmSizer.Precision.WeightsPrediction.Resolve("BF16", null).Format!),
+            new InferenceOptions { Engine = InferenceEngine.Vllm, ContextTokens = 8192, GpuMemoryBytes = 80_000_000_000 }).TotalBytes;
+    }
 
     /// <summary>As <see cref="FirstLlamaCppEstimate"/>, with vLLM and the BF16 checkpoint predicted.</summary>
     [Benchmark]

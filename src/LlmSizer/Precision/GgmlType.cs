@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace LlmSizer.Precision;
 
 /// <summary>
@@ -35,7 +37,8 @@ public sealed record GgmlType(int Id, string Name, int BlockElements, int BlockB
 
     private static readonly Dictionary<int, GgmlType> ById = Known.ToDictionary(t => t.Id);
 
-    private static readonly Dictionary<string, GgmlType> ByName = Known.ToDictionary(t => t.Name, StringComparer.OrdinalIgnoreCase);
+    // Frozen: every quantizer rule and every tensor of a new inventory looks a type up by name.
+    private static readonly FrozenDictionary<string, GgmlType> ByName = Known.ToFrozenDictionary(t => t.Name, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Type ids llama.cpp removed, with what they were.</summary>
     private static readonly Dictionary<int, string> Removed = new()

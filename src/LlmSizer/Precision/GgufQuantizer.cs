@@ -34,28 +34,29 @@ public static class GgufQuantizer
     /// 32 bits and 16-bit for the rest) after quantizing to <paramref name="mix"/>, in the order given.
     /// </summary>
     public static IReadOnlyList<GgufTensorType> Assign(ModelSpec spec, IReadOnlyList<GgufLayoutTensor> tensors, GgufQuantMix mix,
-        GgufQuantOptions? options = null)
+        GgufQuantOptions? options = null) =>
+        Assign(spec, tensors, NameFacts.Of(tensors), mix, options);
+
+    private static GgufTensorType[] Assign(ModelSpec spec, IReadOnlyList<GgufLayoutTensor> tensors, NameFacts[] names, GgufQuantMix mix,
+        GgufQuantOptions? options)
     {
         options ??= GgufQuantOptions.Default;
-        var categories = new Category[tensors.Count];
-        for (int i = 0; i < categories.Length; i++)
-            categories[i] = CategoryOf(tensors[i].Name);
         try
         {
-            return AssignInVisitOrder(new Run(spec, tensors, categories, mix, options), tensors, categories);
+            return AssignInVisitOrder(new Run(spec, names, mix, options), tensors, names);
         }
         catch (UsageException)
         {
             // A tensor llama.cpp cannot quantize stops it at the first such tensor it visits; replay its whole order so
             // the error names that one.
-            var run = new Run(spec, tensors, categories, mix, options);
+            var run = new Run(spec, names, mix, options);
             foreach (int index in Enumerable.Range(0, tensors.Count).OrderBy(i => tensors[i].Layer).ThenBy(i => tensors[i].Name, StringComparer.Ordinal))
-                run.TypeOf(tensors[index], categories[index]);
+                run.TypeOf(tensors[index], names[index]);
             throw;
         }
     }
 
-    private static GgufTensorType[] AssignInVisitOrder(Run run, IReadOnlyList<GgufLayoutTensor> tensors, Category[] categories)
+    private static GgufTensorType[] AssignInVisitOrder(Run run, IReadOnlyList<GgufLayoutTensor> tensors, NameFacts[] names)
     {
         var types = new GgufTensorType[tensors.Count];
         // llama.cpp visits tensors in its loader's map order (the ones outside blocks first, then block by block, each
@@ -66,10 +67,10 @@ public static class GgufQuantizer
         var counted = new List<int>();
         for (int i = 0; i < types.Length; i++)
         {
-            if (categories[i] is Category.AttnV or Category.AttnQkv or Category.AttnKvB or Category.FfnDown)
+            if (names[i].Category is Category.AttnV or Category.AttnQkv or Category.AttnKvB or Category.FfnDown)
                 counted.Add(i);
             else
-                types[i] = run.TypeOf(tensors[i], categories[i]);
+                types[i] = run.TypeOf(tensors[i], names[i]);
         }
         for (int i = 1; i < counted.Count; i++)
         {
@@ -83,7 +84,7 @@ public static class GgufQuantizer
             counted[j + 1] = index;
         }
         foreach (int index in counted)
-            types[index] = run.TypeOf(tensors[index], categories[index]);
+            types[index] = run.TypeOf(tensors[index], names[index]);
         return types;
     }
 
@@ -97,16 +98,51 @@ public static class GgufQuantizer
     /// <summary>The GGUF file's tensors after quantizing <paramref name="tensors"/> (a layout of <paramref name="spec"/>) to <paramref name="mix"/>.</summary>
     public static TensorInventory Inventory(ModelSpec spec, IReadOnlyList<GgufLayoutTensor> tensors, GgufQuantMix mix, GgufQuantOptions? options = null)
     {
-        var types = Assign(spec, tensors, mix, options);
-        var categories = new TensorClassifier.Cache();
-        var infos = new TensorInfo[types.Count];
+        var names = NameFacts.Of(tensors);
+        var types = Assign(spec, tensors, names, mix, options);
+        var infos = new TensorInfo[types.Length];
         for (int i = 0; i < infos.Length; i++)
         {
             var t = types[i];
             infos[i] = new(t.Tensor.Name, t.Tensor.Shape, t.Type.Name, t.Tensor.Elements, t.Tensor.Elements, t.Bytes, TensorRole.Weight,
-                categories.Classify(t.Tensor.Name));
+                names[i].Breakdown);
         }
         return new("gguf", infos);
+    }
+
+    /// <summary>
+    /// What the rules read from a tensor's name: its category, whether the name allows quantizing, and its breakdown category.
+    /// None depends on the block number, so each is worked out once per kind (<c>.attn_q.weight</c> of <c>blk.N.attn_q.weight</c>)
+    /// rather than once per tensor: a prediction has a dozen kinds and hundreds of tensors.
+    /// </summary>
+    private readonly record struct NameFacts(Category Category, bool QuantizableName, ParameterCategory Breakdown)
+    {
+        public static NameFacts[] Of(IReadOnlyList<GgufLayoutTensor> tensors)
+        {
+            var facts = new NameFacts[tensors.Count];
+            var byKind = new Dictionary<string, NameFacts>(32, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+            for (int i = 0; i < facts.Length; i++)
+            {
+                string name = tensors[i].Name;
+                var kind = GgufLayout.KindOf(name);
+                if (!byKind.TryGetValue(kind, out facts[i]))
+                    byKind[kind] = facts[i] = new(CategoryOf(name), MayQuantize(name), TensorClassifier.Classify(name));
+            }
+            return facts;
+        }
+
+        /// <summary>
+        /// llama.cpp quantizes weights only, never norms, the expert router, learned positions, or recurrent layers' small
+        /// convolution kernels (ssm_conv1d, shortconv.conv). The converter has already written everything else in F32 (vectors,
+        /// biases, routers, positions, convolutions). The other condition, two dimensions or more, is the tensor's own.
+        /// </summary>
+        private static bool MayQuantize(string name) =>
+            name.EndsWith("weight", StringComparison.Ordinal)
+            && !name.Contains("_norm.weight", StringComparison.Ordinal)
+            && !name.Contains("ffn_gate_inp.weight", StringComparison.Ordinal)
+            && !name.Contains("ssm_conv1d", StringComparison.Ordinal)
+            && !name.Contains("shortconv.conv.weight", StringComparison.Ordinal)
+            && name != "position_embd.weight";
     }
 
     /// <summary>llama.cpp's broad tensor categories, from the name.</summary>
@@ -119,7 +155,7 @@ public static class GgufQuantizer
         if (name is "token_embd.weight" or "per_layer_token_embd.weight")
             return Category.TokenEmbd;
         // The kind is the name's second-to-last segment (blk.3.attn_v.weight → attn_v); reading it once beats scanning the
-        // whole name for each candidate, and this runs twice for every tensor of every prediction.
+        // whole name for each candidate.
         ReadOnlySpan<char> n = name;
         int end = n.LastIndexOf('.');
         if (end < 0)
@@ -167,7 +203,7 @@ public static class GgufQuantizer
         private readonly int nAttentionWv;
         private int iAttentionWv, iFfnDown;
 
-        public Run(ModelSpec spec, IReadOnlyList<GgufLayoutTensor> tensors, Category[] categories, GgufQuantMix mix, GgufQuantOptions options)
+        public Run(ModelSpec spec, NameFacts[] names, GgufQuantMix mix, GgufQuantOptions options)
         {
             this.mix = mix;
             m = mix.Name;
@@ -182,34 +218,30 @@ public static class GgufQuantizer
             nGqa = headsKv == 0 ? 0 : spec.AttentionHeads / headsKv;
             // llama.cpp's model type 70B: a Llama with 80 layers and grouped KV heads (not a Mixtral), or an 80-layer Qwen2.
             is70B = nLayer == 80 && ((arch == "llama" && nExpert != 8 && spec.AttentionHeads != spec.EffectiveKeyValueHeads) || arch == "qwen2");
-            tiedEmbeddings = !tensors.Any(t => t.Name == "output.weight");
-            nAttentionWv = categories.Count(c => c is Category.AttnV or Category.AttnQkv or Category.AttnKvB);
+            // "output.weight" is the one name of category Output: without it the head is tied to the embedding.
+            tiedEmbeddings = true;
+            foreach (var n in names)
+            {
+                if (n.Category == Category.Output)
+                    tiedEmbeddings = false;
+                if (n.Category is Category.AttnV or Category.AttnQkv or Category.AttnKvB)
+                    nAttentionWv++;
+            }
         }
 
-        public GgufTensorType TypeOf(GgufLayoutTensor t, Category category)
+        public GgufTensorType TypeOf(GgufLayoutTensor t, NameFacts name)
         {
-            if (!MayQuantize(t))
-                return new(t, GgmlType.FromName("F32")!, "not quantized (kept in F32 by the converter)");
+            // llama.cpp quantizes 2-D and 3-D weights only, and only those the name allows (NameFacts.MayQuantize).
+            if (t.Dimensions < 2 || !name.QuantizableName)
+                return new(t, F32, "not quantized (kept in F32 by the converter)");
             if (!mix.IsQuantized)
                 return new(t, mix.DefaultType, "default");
 
-            var (chosen, rule) = Choose(t, category);
+            var (chosen, rule) = Choose(t, name.Category);
             return Fallback(t, chosen, rule);
         }
 
-        /// <summary>
-        /// llama.cpp quantizes 2-D and 3-D weights only; never norms, the expert router, learned positions, or recurrent
-        /// layers' small convolution kernels (ssm_conv1d, shortconv.conv). The converter has already written everything else in
-        /// F32 (vectors, biases, routers, positions, convolutions).
-        /// </summary>
-        private static bool MayQuantize(GgufLayoutTensor t) =>
-            t.Dimensions >= 2
-            && t.Name.EndsWith("weight", StringComparison.Ordinal)
-            && !t.Name.Contains("_norm.weight", StringComparison.Ordinal)
-            && !t.Name.Contains("ffn_gate_inp.weight", StringComparison.Ordinal)
-            && !t.Name.Contains("ssm_conv1d", StringComparison.Ordinal)
-            && !t.Name.Contains("shortconv.conv.weight", StringComparison.Ordinal)
-            && t.Name != "position_embd.weight";
+        private static readonly GgmlType F32 = T("F32");
 
         private bool AttnVLike(Category c) =>
             c == Category.AttnV || (rules == GgufQuantRules.Current && c is Category.AttnQkv or Category.AttnKvB);

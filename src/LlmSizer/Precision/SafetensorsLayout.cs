@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using LlmSizer.Formats;
 using LlmSizer.Formats.Gguf;
 using LlmSizer.Models;
 
@@ -11,7 +13,9 @@ namespace LlmSizer.Precision;
 /// </summary>
 /// <param name="Prefix">The block's part of the module path (<c>model.layers.3.</c>), empty outside blocks.</param>
 /// <param name="Leaf">The rest of the module path (<c>self_attn.q_proj</c>).</param>
-internal sealed record HfTensor(string Prefix, string Leaf, string Suffix, GgufTensorRole Role, long[] Shape, long Out, long In, long Stack, bool ParameterStyle)
+/// <param name="Category">The breakdown category of <see cref="Name"/> (<see cref="TensorClassifier"/>'s).</param>
+internal sealed record HfTensor(string Prefix, string Leaf, string Suffix, GgufTensorRole Role, long[] Shape, long Out, long In, long Stack, bool ParameterStyle,
+    ParameterCategory Category)
 {
     public string Module => Prefix + Leaf;
 
@@ -20,7 +24,7 @@ internal sealed record HfTensor(string Prefix, string Leaf, string Suffix, GgufT
     /// <summary>The tensor's name in the checkpoint, made once: a prediction reads it for every tensor.</summary>
     public string Name { get; } = Compose(Prefix, Leaf, Suffix, ParameterStyle);
 
-    private static string Compose(string prefix, string leaf, string suffix, bool parameterStyle) => parameterStyle
+    internal static string Compose(string prefix, string leaf, string suffix, bool parameterStyle) => parameterStyle
         ? (suffix == "weight" ? prefix + leaf : string.Concat(prefix, leaf, "_", suffix))
         : string.Concat(prefix, leaf, ".", suffix);
 
@@ -50,22 +54,85 @@ internal sealed record HfTensor(string Prefix, string Leaf, string Suffix, GgufT
 /// </summary>
 internal static class SafetensorsLayout
 {
-    public static IReadOnlyList<HfTensor> Tensors(ModelSpec spec)
+    /// <summary>
+    /// The checkpoint's tensors for <paramref name="spec"/>, kept per spec object (weakly): a pure function of an immutable spec,
+    /// which every format predicted for the model starts from.
+    /// </summary>
+    public static IReadOnlyList<HfTensor> Tensors(ModelSpec spec) =>
+        BySpec.TryGetValue(spec, out var known) ? known : BySpec.GetValue(spec, Build);
+
+    private static readonly ConditionalWeakTable<ModelSpec, IReadOnlyList<HfTensor>> BySpec = [];
+
+    private static IReadOnlyList<HfTensor> Build(ModelSpec spec)
     {
         string arch = GgufLayout.LlamaCppArchitecture(spec) ?? spec.Architecture;
         var tensors = GgufLayout.Supports(spec) ? GgufLayout.Tensors(spec) : GgufLayout.AnyArchitecture(spec);
         var list = new List<HfTensor>(tensors.Count);
         // One "model.layers.N." per block, not one per tensor.
         var prefixes = new string?[spec.Layers];
+        // A block tensor's translation depends on its kind (blk.N.attn_q.weight → .attn_q.weight), not on N: worked out once per kind.
+        var kinds = new Dictionary<string, Kind?>(32, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (var t in tensors)
         {
-            if (Translate(spec, arch, t, prefixes) is { } hf)
-                list.Add(hf);
+            var key = t.Layer < 0 ? t.Name : GgufLayout.KindOf(t.Name);
+            if (!kinds.TryGetValue(key, out var kind))
+                kinds[key] = kind = Describe(spec, arch, t);
+            if (kind is not null)
+                list.Add(Translate(spec, arch, kind, t, prefixes));
         }
-        return list;
+        return list.AsReadOnly();
     }
 
-    private static HfTensor? Translate(ModelSpec spec, string arch, GgufLayoutTensor t, string?[] prefixes)
+    /// <summary>
+    /// What every tensor of one kind becomes: its module, suffix, naming style and reshaping, and (from the first such tensor's
+    /// name) its breakdown category, which the block number never changes.
+    /// </summary>
+    private sealed class Kind(string module, string suffix, bool parameterStyle, Reshape reshape)
+    {
+        public string Module { get; } = module;
+        public string Suffix { get; } = suffix;
+        public bool ParameterStyle { get; } = parameterStyle;
+        public Reshape Reshape { get; } = reshape;
+        public ParameterCategory? Category { get; set; }
+    }
+
+    /// <summary>How a tensor's shape differs from llama.cpp's.</summary>
+    private enum Reshape { None, KvB, GptOssGateUp, ShortConvKernel, SharedExpertGate }
+
+    private static HfTensor Translate(ModelSpec spec, string arch, Kind kind, GgufLayoutTensor t, string?[] prefixes)
+    {
+        bool transformerH = arch is "gpt2" or "falcon";
+        string prefix = t.Layer < 0 ? ""
+            : t.Layer < prefixes.Length ? prefixes[t.Layer] ??= BlockPrefix(t.Layer, transformerH)
+            : BlockPrefix(t.Layer, transformerH);
+        // Layout shapes are never changed after they are made, so the translation shares them unless it reshapes.
+        long[] shape = kind.Reshape switch
+        {
+            // kv_b_proj: [heads × (nope + v), kv_lora_rank].
+            Reshape.KvB when spec.Mla is { } mla => [spec.AttentionHeads * (mla.QkNopeHeadDim + (long)mla.VHeadDim), mla.KvLoraRank],
+            // gate_up_proj: gate and up stacked along the rows, as gpt-oss stores them ([experts, 2 × ffn, hidden]; the bias [experts, 2 × ffn]).
+            Reshape.GptOssGateUp => kind.Suffix == "bias" ? [t.Shape[0], 2 * t.Shape[1]] : [t.Shape[0], 2 * t.Shape[1], t.Shape[2]],
+            // nn.Conv1d(hidden, hidden, kernel, groups=hidden): [hidden, 1, kernel]
+            Reshape.ShortConvKernel => [t.Shape[0], 1, t.Shape[1]],
+            // nn.Linear(hidden, 1)
+            Reshape.SharedExpertGate => [1, t.Shape[0]],
+            _ => t.Shape as long[] ?? [.. t.Shape],
+        };
+        long @out = 0, @in = 0, stack = 1;
+        var role = t.Role;
+        if (kind.Suffix == "weight" && shape.Length >= 2 && role is not (GgufTensorRole.Bias or GgufTensorRole.Norm or GgufTensorRole.Other))
+        {
+            if (shape.Length == 3)
+                (stack, @out, @in) = (shape[0], shape[1], shape[2]);
+            else
+                (@out, @in) = (shape[0], shape[1]);
+        }
+        kind.Category ??= TensorClassifier.Classify(HfTensor.Compose(prefix, kind.Module, kind.Suffix, kind.ParameterStyle));
+        return new HfTensor(prefix, kind.Module, kind.Suffix, role, shape, @out, @in, stack, kind.ParameterStyle, kind.Category.Value);
+    }
+
+    /// <summary>How the tensors of <paramref name="t"/>'s kind are named and shaped in the checkpoint; null for those it does not store.</summary>
+    private static Kind? Describe(ModelSpec spec, string arch, GgufLayoutTensor t)
     {
         string name = t.Name;
         bool gpt2 = arch == "gpt2", falcon = arch == "falcon", gptOss = arch == "gpt-oss";
@@ -82,11 +149,9 @@ internal static class SafetensorsLayout
         if (gptOss && stem.EndsWith("ffn_up_exps", StringComparison.Ordinal))
             return null; // folded into gate_up_proj with ffn_gate_exps
 
-        string prefix = "", module;
-        // Layout shapes are never changed after they are made, so the translation shares them unless it reshapes.
-        long[] shape = t.Shape as long[] ?? [.. t.Shape];
-        long @out = 0, @in = 0, stack = 1;
+        string module;
         bool parameterStyle = false;
+        var reshape = Reshape.None;
 
         if (t.Layer < 0)
         {
@@ -105,9 +170,6 @@ internal static class SafetensorsLayout
         else
         {
             var local = stem[(stem[4..].IndexOf('.') + 5)..];
-            prefix = t.Layer < prefixes.Length
-                ? prefixes[t.Layer] ??= BlockPrefix(t.Layer, gpt2 || falcon)
-                : BlockPrefix(t.Layer, gpt2 || falcon);
             string shared = arch is "qwen2moe" or "qwen3next" ? "mlp.shared_expert" : arch == "granitehybrid" ? "shared_mlp" : "mlp.shared_experts";
             bool mamba = spec.Recurrent?.Kind == RecurrentKind.Mamba2, lfm2 = arch == "lfm2";
             module = local switch
@@ -173,36 +235,16 @@ internal static class SafetensorsLayout
             if (local is "exp_probs_b" or "ssm_dt" or "ssm_a" or "ssm_d")
                 suffix = "weight"; // a bare parameter: the name is the module itself
 
-            if (local is "attn_k_b" && spec.Mla is { } mla)
-            {
-                // kv_b_proj: [heads × (nope + v), kv_lora_rank].
-                long rows = spec.AttentionHeads * (mla.QkNopeHeadDim + (long)mla.VHeadDim);
-                shape = [rows, mla.KvLoraRank];
-            }
+            if (local is "attn_k_b" && spec.Mla is not null)
+                reshape = Reshape.KvB;
             else if (gptOss && local is "ffn_gate_exps")
-            {
-                // gate_up_proj: gate and up stacked along the rows, as gpt-oss stores them ([experts, 2 × ffn, hidden]; the bias [experts, 2 × ffn]).
-                shape = suffix == "bias" ? [t.Shape[0], 2 * t.Shape[1]] : [t.Shape[0], 2 * t.Shape[1], t.Shape[2]];
-            }
+                reshape = Reshape.GptOssGateUp;
             else if (local is "shortconv.conv" && suffix == "weight")
-            {
-                shape = [t.Shape[0], 1, t.Shape[1]]; // nn.Conv1d(hidden, hidden, kernel, groups=hidden): [hidden, 1, kernel]
-            }
+                reshape = Reshape.ShortConvKernel;
             else if (local is "ffn_gate_inp_shexp")
-            {
-                shape = [1, t.Shape[0]]; // nn.Linear(hidden, 1)
-            }
+                reshape = Reshape.SharedExpertGate;
         }
-
-        var role = t.Role;
-        if (suffix == "weight" && shape.Length >= 2 && role is not (GgufTensorRole.Bias or GgufTensorRole.Norm or GgufTensorRole.Other))
-        {
-            if (shape.Length == 3)
-                (stack, @out, @in) = (shape[0], shape[1], shape[2]);
-            else
-                (@out, @in) = (shape[0], shape[1]);
-        }
-        return new HfTensor(prefix, module, suffix, role, shape, @out, @in, stack, parameterStyle);
+        return new Kind(module, suffix, parameterStyle, reshape);
     }
 
     private static string BlockPrefix(int layer, bool transformerH) =>

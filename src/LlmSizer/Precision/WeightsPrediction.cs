@@ -92,11 +92,10 @@ public static partial class WeightsPrediction
         var tensors = SafetensorsLayout.Tensors(spec);
         // Quantized formats store up to four tensors (values, scales, zeros, a map) per matrix.
         var infos = new List<TensorInfo>(scope == QuantizedTensors.None ? tensors.Count : 4 * tensors.Count);
-        var categories = new TensorClassifier.Cache();
         foreach (var t in tensors)
         {
             string tensorName = t.Name;
-            var category = categories.Classify(tensorName);
+            var category = t.Category;
             if (t.IsMatrix && t.Suffix == "weight" && t.Out > 0 && (scope & Scope(t.Role)) != 0)
             {
                 long logical = checked(t.Out * t.In * t.Stack);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LlmSizer.Errors;
 using LlmSizer.Models;
 
@@ -116,7 +117,14 @@ public static class GgufLayout
     /// the blocks, <c>output_norm</c>, <c>output</c>. An architecture llama.cpp's layout is not modelled for is a
     /// <see cref="UsageException"/>.
     /// </summary>
-    public static IReadOnlyList<GgufLayoutTensor> Tensors(ModelSpec spec) => Tensors(spec, GgufLayoutOptions.Default);
+    public static IReadOnlyList<GgufLayoutTensor> Tensors(ModelSpec spec) =>
+        DefaultLayouts.TryGetValue(spec, out var known) ? known : DefaultLayouts.GetValue(spec, s => Tensors(s, GgufLayoutOptions.Default));
+
+    /// <summary>
+    /// Default layouts by spec object: a layout is a pure function of an immutable spec, so predicting another weights type of
+    /// the same model reuses it. Weak keys: an entry lives as long as its spec.
+    /// </summary>
+    private static readonly ConditionalWeakTable<ModelSpec, IReadOnlyList<GgufLayoutTensor>> DefaultLayouts = [];
 
     /// <summary>Every tensor the converter writes for <paramref name="spec"/>, with the layout choices in <paramref name="options"/>.</summary>
     public static IReadOnlyList<GgufLayoutTensor> Tensors(ModelSpec spec, GgufLayoutOptions options)
@@ -124,8 +132,8 @@ public static class GgufLayout
         ModelSpecValidator.Validate(spec);
         string arch = LlamaCppArchitecture(spec) ?? throw new UsageException(
             $"architecture \"{spec.Architecture}\": llama.cpp's GGUF layout is modelled for {string.Join(", ", SupportedArchitectures)}");
-        var b = new Builder(spec, arch, options);
-        return b.Build();
+        // Read-only: a layout may be shared between callers.
+        return new Builder(spec, arch, options).Build().AsReadOnly();
     }
 
     /// <summary>
@@ -137,6 +145,20 @@ public static class GgufLayout
     {
         ModelSpecValidator.Validate(spec);
         return new Builder(spec, LlamaCppArchitecture(spec) ?? "generic", GgufLayoutOptions.Default).Build();
+    }
+
+    /// <summary>
+    /// A block tensor's name from the dot after its number (<c>blk.3.attn_q.weight</c> → <c>.attn_q.weight</c>), any other name
+    /// whole: what every block's tensor of one kind shares, so that per-tensor work on names can be done once per kind.
+    /// </summary>
+    internal static ReadOnlySpan<char> KindOf(string name)
+    {
+        if (!name.StartsWith("blk.", StringComparison.Ordinal))
+            return name;
+        int end = 4;
+        while (end < name.Length && char.IsAsciiDigit(name[end]))
+            end++;
+        return end > 4 && end < name.Length && name[end] == '.' ? name.AsSpan(end) : name;
     }
 
     /// <summary>GGUF's default alignment of the data section and of each tensor in it (<c>general.alignment</c>), in bytes.</summary>
@@ -172,6 +194,7 @@ public static class GgufLayout
         private readonly long h = spec.HiddenSize;
         private readonly bool layerNorm = spec.Norm == NormKind.LayerNorm;
         private readonly bool normless = spec.Norm == NormKind.NonParametric;
+        private string[]? blockNorms;
 
         public List<GgufLayoutTensor> Build()
         {
@@ -186,13 +209,13 @@ public static class GgufLayout
                 Add("project_out.weight", GgufTensorRole.Other, -1, projection, h);
             }
             if (spec.EmbeddingNorm)
-                Norm("token_embd_norm", -1, h);
+                Norm("", "token_embd_norm", -1, h);
 
             for (int i = 0; i < spec.Layers; i++)
                 Block(i);
 
             if (spec.FinalNorm)
-                Norm(arch == "lfm2" ? "token_embd_norm" : "output_norm", -1, h); // LFM2: llama.cpp's LLM_TENSOR_OUTPUT_NORM_LFM2
+                Norm("", arch == "lfm2" ? "token_embd_norm" : "output_norm", -1, h); // LFM2: llama.cpp's LLM_TENSOR_OUTPUT_NORM_LFM2
             // GPT-2 ties its head to the embedding, but llama.cpp's GPT-2 converter writes the matrix a second time as output.
             if (!spec.TiedEmbeddings || arch == "gpt2" || options.StoreTiedOutput)
                 Add("output.weight", GgufTensorRole.Output, -1, spec.VocabSize, embedWidth);
@@ -204,8 +227,8 @@ public static class GgufLayout
         private void Block(int i)
         {
             string p = $"blk.{i}.";
-            foreach (string norm in BlockNorms())
-                Norm(p + norm, i, h);
+            foreach (string norm in blockNorms ??= BlockNorms())
+                Norm(p, norm, i, h);
 
             if (spec.Mla is { } mla)
                 LatentAttention(p, i, mla);
@@ -265,11 +288,11 @@ public static class GgufLayout
             Add(p + "ssm_dt.bias", GgufTensorRole.Bias, i, heads);
             Add(p + "ssm_a", GgufTensorRole.Other, i, heads);
             Add(p + "ssm_ba.weight", GgufTensorRole.Projection, i, 2 * heads, h);
-            Norm(p + "ssm_norm", i, r.HeadDim);
+            Norm(p, "ssm_norm", i, r.HeadDim);
             Add(p + "ssm_out.weight", GgufTensorRole.Projection, i, h, inner);
         }
 
-        /// <summary>The per-layer norms under llama.cpp's names, in the order the block applies them.</summary>
+        /// <summary>The per-layer norms under llama.cpp's names, in the order the block applies them (worked out once per layout).</summary>
         private string[] BlockNorms()
         {
             string[] names = (arch, spec.NormsPerLayer) switch
@@ -325,13 +348,13 @@ public static class GgufLayout
             switch (spec.QkNorm)
             {
                 case QkNormKind.PerHead:
-                    Norm(p + "attn_q_norm", i, hd);
-                    Norm(p + "attn_k_norm", i, hd);
+                    Norm(p, "attn_q_norm", i, hd);
+                    Norm(p, "attn_k_norm", i, hd);
                     break;
                 case QkNormKind.FullWidth:
-                    Norm(p + "attn_q_norm", i, q);
+                    Norm(p, "attn_q_norm", i, q);
                     if (kv > 0)
-                        Norm(p + "attn_k_norm", i, kv);
+                        Norm(p, "attn_k_norm", i, kv);
                     break;
             }
             if (spec.AttentionSinks)
@@ -372,7 +395,7 @@ public static class GgufLayout
                 Add(p + "attn_q_a.weight", GgufTensorRole.Projection, i, qr, h);
                 if (spec.Biases.Qkv)
                     Add(p + "attn_q_a.bias", GgufTensorRole.Bias, i, qr);
-                Norm(p + "attn_q_a_norm", i, qr);
+                Norm(p, "attn_q_a_norm", i, qr);
                 Add(p + "attn_q_b.weight", GgufTensorRole.Projection, i, heads * qHead, qr);
             }
             else
@@ -382,7 +405,7 @@ public static class GgufLayout
             Add(p + "attn_kv_a_mqa.weight", GgufTensorRole.Projection, i, mla.KvLoraRank + mla.QkRopeHeadDim, h);
             if (spec.Biases.Qkv)
                 Add(p + "attn_kv_a_mqa.bias", GgufTensorRole.Bias, i, mla.KvLoraRank + mla.QkRopeHeadDim);
-            Norm(p + "attn_kv_a_norm", i, mla.KvLoraRank);
+            Norm(p, "attn_kv_a_norm", i, mla.KvLoraRank);
             Add(p + "attn_k_b.weight", GgufTensorRole.Projection, i, heads, mla.KvLoraRank, mla.QkNopeHeadDim);
             Add(p + "attn_v_b.weight", GgufTensorRole.Projection, i, heads, mla.VHeadDim, mla.KvLoraRank);
             Add(p + "attn_output.weight", GgufTensorRole.Projection, i, h, heads * mla.VHeadDim);
@@ -459,13 +482,14 @@ public static class GgufLayout
             }
         }
 
-        private void Norm(string name, int layer, long width)
+        /// <summary>A norm's weight (and bias, for LayerNorm) named <paramref name="prefix"/><paramref name="norm"/>.weight, built in one step.</summary>
+        private void Norm(string prefix, string norm, int layer, long width)
         {
             if (normless)
                 return;
-            Add(name + ".weight", GgufTensorRole.Norm, layer, width);
+            Add(string.Concat(prefix, norm, ".weight"), GgufTensorRole.Norm, layer, width);
             if (layerNorm)
-                Add(name + ".bias", GgufTensorRole.Norm, layer, width);
+                Add(string.Concat(prefix, norm, ".bias"), GgufTensorRole.Norm, layer, width);
         }
 
         private void Add(string name, GgufTensorRole role, int layer, params long[] shape) =>

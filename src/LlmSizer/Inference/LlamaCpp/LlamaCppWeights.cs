@@ -70,21 +70,20 @@ internal static class LlamaCppWeights
             TokenEmbedding = -1, HasOutput = false, RopeTables = [],
         };
         long offset = 0;
-        string? lastTypeName = null;
-        GgmlType? lastType = null;
+        // A file holds a handful of types, alternating block by block; each name string is looked up once.
+        var types = new List<(string Name, GgmlType? Type)>(8);
         for (int i = 0; i < n; i++)
         {
             var t = weights.Tensors[i];
             facts.FileStarts[i] = Align(offset, FileAlignment);
             offset = facts.FileStarts[i] + t.Bytes;
+            int block = BlockOf(t.Name);
             facts.Layers[i] = LayerOf(t.Name, layers);
-            // Neighbouring tensors mostly share a type; look it up only when it changes.
-            if (!ReferenceEquals(t.Type, lastTypeName))
-                (lastTypeName, lastType) = (t.Type, GgmlType.FromName(t.Type));
-            facts.GpuBytes[i] = GpuBytes(t, lastType);
-            facts.Matrices[i] = IsMatrix(t);
+            facts.GpuBytes[i] = GpuBytes(t, TypeOf(t.Type, types));
             facts.Experts[i] = t.Name.Contains("_exps", StringComparison.Ordinal);
-            facts.Skipped[i] = IsExtraBlock(t.Name, layers);
+            facts.Matrices[i] = IsMatrix(t, facts.Experts[i]);
+            // Blocks past the model's layers: multi-token prediction.
+            facts.Skipped[i] = block >= layers;
             if (t.Name == "token_embd.weight")
                 facts.TokenEmbedding = i;
             if (t.Name == "output.weight")
@@ -220,26 +219,33 @@ internal static class LlamaCppWeights
         return largest;
     }
 
-    private static bool IsExtraBlock(string name, int layers)
+    private static GgmlType? TypeOf(string name, List<(string Name, GgmlType? Type)> seen)
+    {
+        foreach (var (known, type) in seen)
+            if (ReferenceEquals(known, name))
+                return type;
+        var found = GgmlType.FromName(name);
+        seen.Add((name, found));
+        return found;
+    }
+
+    /// <summary>The N of a <c>blk.N.</c> tensor (up to 8 digits), or -1.</summary>
+    private static int BlockOf(string name)
     {
         if (!name.StartsWith("blk.", StringComparison.Ordinal))
-            return false;
-        int dot = name.IndexOf('.', 4);
-        return dot > 4 && int.TryParse(name.AsSpan(4, dot - 4), out int block) && block >= layers;
+            return -1;
+        // The block number by hand: this runs for every tensor of every new inventory.
+        int block = 0, i = 4;
+        while (i < name.Length && i < 12 && char.IsAsciiDigit(name[i]))
+            block = block * 10 + (name[i++] - '0');
+        return i > 4 && i < name.Length && name[i] == '.' ? block : -1;
     }
 
     /// <summary>Which llama.cpp layer a tensor belongs to (llm_tensor_info: input, output or a repeating block).</summary>
     internal static TensorLayer LayerOf(string name, int layers)
     {
-        if (name.StartsWith("blk.", StringComparison.Ordinal))
-        {
-            // The block number by hand: this runs for every tensor of every new inventory.
-            int block = 0, i = 4;
-            while (i < name.Length && i < 12 && char.IsAsciiDigit(name[i]))
-                block = block * 10 + (name[i++] - '0');
-            if (i > 4 && i < name.Length && name[i] == '.')
-                return new TensorLayer(Math.Min(block, layers - 1));
-        }
+        if (BlockOf(name) is >= 0 and int block)
+            return new TensorLayer(Math.Min(block, layers - 1));
         if (name.StartsWith("token_embd", StringComparison.Ordinal) || name.StartsWith("position_embd", StringComparison.Ordinal)
             || name.StartsWith("token_types", StringComparison.Ordinal))
             return TensorLayer.Input;
@@ -250,13 +256,13 @@ internal static class LlamaCppWeights
     }
 
     /// <summary>A weight used as the left operand of a matrix product (2-D) or of the experts' indexed product (3-D).</summary>
-    private static bool IsMatrix(TensorInfo t)
+    private static bool IsMatrix(TensorInfo t, bool experts)
     {
         if (t.Role != TensorRole.Weight || t.Name.StartsWith("token_embd", StringComparison.Ordinal)
             || t.Name.StartsWith("position_embd", StringComparison.Ordinal) || t.Name.Contains("norm", StringComparison.Ordinal)
             || !t.Name.EndsWith(".weight", StringComparison.Ordinal))
             return false;
-        return t.Shape.Count == 2 || (t.Shape.Count == 3 && t.Name.Contains("_exps", StringComparison.Ordinal));
+        return t.Shape.Count == 2 || (t.Shape.Count == 3 && experts);
     }
 
     /// <summary>ggml's ne[1]: rows of a 2-D matrix (or per expert of a 3-D one); Shape lists dimensions outermost first.</summary>

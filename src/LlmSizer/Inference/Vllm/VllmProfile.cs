@@ -77,10 +77,18 @@ public static class VllmProfile
         var items = new List<EstimateItem>();
 
         // Weights and the rotary cache: together vLLM's "Model loading took … GiB".
-        long checkpoint = weights.Tensors.Where(t => t.Role != TensorRole.Buffer).Sum(t => t.Bytes);
+        long checkpoint = 0;
+        bool buffers = false;
+        foreach (var t in weights.Tensors)
+        {
+            if (t.Role == TensorRole.Buffer)
+                buffers = true;
+            else
+                checkpoint = checked(checkpoint + t.Bytes);
+        }
         long weightBytes = VllmWeights.BytesPerRank(weights, spec, tp);
         items.Add(WeightsItem(spec, weights, tp, checkpoint, weightBytes));
-        if (weights.Tensors.Any(t => t.Role == TensorRole.Buffer))
+        if (buffers)
             notes.Add("Buffers stored in the checkpoint (rotary frequencies, masks) are not loaded by vLLM and are left out.");
         long rotary = VllmWeights.RotaryCacheBytes(spec, dtypeBytes);
         if (rotary > 0)

@@ -29,13 +29,22 @@ public static class VllmWeights
     public const int VocabPadding = 64;
 
     /// <summary>Bytes of <paramref name="weights"/> held by one of <paramref name="tensorParallel"/> ranks; buffers (rotary frequencies) are not loaded.</summary>
-    public static long BytesPerRank(TensorInventory weights, ModelSpec spec, int tensorParallel) =>
-        weights.Tensors.Where(t => t.Role != TensorRole.Buffer).Sum(t => BytesPerRank(t, spec, tensorParallel));
+    public static long BytesPerRank(TensorInventory weights, ModelSpec spec, int tensorParallel)
+    {
+        long sum = 0;
+        foreach (var t in weights.Tensors)
+            if (t.Role != TensorRole.Buffer)
+                sum = checked(sum + BytesPerRank(t, spec, tensorParallel));
+        return sum;
+    }
 
     /// <summary>Bytes of one tensor on one rank.</summary>
     public static long BytesPerRank(TensorInfo tensor, ModelSpec spec, int tensorParallel)
     {
         int tp = tensorParallel;
+        // On one rank every rule but the vocabulary's padding gives the whole tensor (⌈b × n / n⌉ = b): skip reading its name.
+        if (tp == 1 && tensor.Category is not (ParameterCategory.Embedding or ParameterCategory.LmHead))
+            return tensor.Bytes;
         return ShardOf(tensor) switch
         {
             VllmShard.Replicated => tensor.Bytes,
@@ -100,6 +109,9 @@ public static class VllmWeights
     /// <summary>Which rule places <paramref name="tensor"/>, from its name and category (Hugging Face or GGUF names).</summary>
     public static VllmShard ShardOf(TensorInfo tensor)
     {
+        // Norms and the like stay whole whatever their name says: decided before any work on the name.
+        if (tensor.Category is ParameterCategory.Norm or ParameterCategory.Other)
+            return VllmShard.Replicated;
         string name = tensor.Name.AsSpan().ContainsAnyInRange('A', 'Z') ? tensor.Name.ToLowerInvariant() : tensor.Name;
         var module = ModuleLeaf(name);
         bool bias = name.EndsWith(".bias", StringComparison.Ordinal) || name.EndsWith("_bias", StringComparison.Ordinal);
