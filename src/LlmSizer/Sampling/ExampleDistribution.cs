@@ -3,7 +3,7 @@ namespace LlmSizer.Sampling;
 /// <summary>
 /// The built-in <c>--example</c>: a next-token distribution for "The cat sat on the" over a 32,000-token vocabulary
 /// (Llama 2's size). Hand-made to look like a language model's, not measured from one: twelve plausible words carry
-/// 91.5% (" mat" 40%, " floor" 14%, " couch" 9%, … " carpet" 1%), and the other 31,988 tokens share the last 8.5% along a
+/// 91.5% ("mat" 40%, "floor" 14%, "couch" 9%, … "carpet" 1%; words without their leading space), and the other 31,988 tokens share the last 8.5% along a
 /// Zipf tail pᵣ ∝ r^−1.1 by rank r — the heavy tail next-token distributions have (Zipf's law of word frequencies;
 /// Holtzman et al. 2019, "The Curious Case of Neural Text Degeneration", §3 on the unreliable tail). The head makes top-k,
 /// top-p and min-p cut at different places; the tail is what top-p without top-k lets in.
@@ -19,8 +19,8 @@ public static class ExampleDistribution
 
     private static readonly (string Word, double Probability)[] Head =
     [
-        (" mat", 0.40), (" floor", 0.14), (" couch", 0.09), (" bed", 0.06), (" sofa", 0.05), (" table", 0.04),
-        (" ground", 0.035), (" chair", 0.03), (" rug", 0.025), (" windowsill", 0.02), (" edge", 0.015), (" carpet", 0.01),
+        ("mat", 0.40), ("floor", 0.14), ("couch", 0.09), ("bed", 0.06), ("sofa", 0.05), ("table", 0.04),
+        ("ground", 0.035), ("chair", 0.03), ("rug", 0.025), ("windowsill", 0.02), ("edge", 0.015), ("carpet", 0.01),
     ];
 
     public static TokenLogits Create()
