@@ -78,12 +78,13 @@ internal static class SampleCommand
             };
             // Settings are checked before the file is read: a usage error should not wait on a 64 MB parse.
             settings.Validate(int.MaxValue);
+            string? previousText = parse.GetValue(previous);
+            if (!string.IsNullOrWhiteSpace(previousText) && !settings.HasPenalties)
+                throw new UsageException("--previous-tokens is only used by the penalties; give --repetition-penalty, --presence-penalty or --frequency-penalty too");
 
             var input = useExample ? ExampleDistribution.Create() : LogitsFile.Read(file!, parse.GetValue(probabilities));
             string inputName = useExample ? $"built-in example: \"{ExampleDistribution.Prompt}\"" : file!;
-            settings = settings with { PreviousTokens = PreviousTokens(parse.GetValue(previous), input) };
-            if (settings.PreviousTokens.Count > 0 && !settings.HasPenalties)
-                throw new UsageException("--previous-tokens is only used by the penalties; give --repetition-penalty, --presence-penalty or --frequency-penalty too");
+            settings = settings with { PreviousTokens = PreviousTokens(previousText, input) };
 
             var report = SampleReport.Build(input, inputName, settings, profile, defaulted, drawCount, parse.GetValue(seed), shown);
             if (plotFile is not null)

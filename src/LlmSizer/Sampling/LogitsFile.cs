@@ -81,10 +81,8 @@ public static class LogitsFile
                     throw new InputException(source, At(reader.TokenStartIndex), $"{what}: number out of range; expected a finite {Kind(probabilities)}");
                 values.Add(Check(value, source, At(reader.TokenStartIndex), what, probabilities));
             }
-            if (reader.TokenType != end)
-                throw new InputException(source, At(reader.BytesConsumed), "the JSON ends early");
-            if (reader.Read())
-                throw new InputException(source, At(reader.TokenStartIndex), "unexpected content after the JSON value");
+            // Reading on makes the reader reject anything after the value (it throws for a second value or stray text).
+            reader.Read();
         }
         catch (JsonException e)
         {
