@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace LlmSizer.Sampling;
 
 /// <summary>
@@ -6,10 +8,10 @@ namespace LlmSizer.Sampling;
 /// so a stage that needs the top of the distribution (top-k, top-p) sorts only as far as it must, never all 256k tokens.
 /// Mutable and internal: stages change it in place; the public results are copied out of it.
 /// </summary>
-internal sealed class CandidateSet
+internal sealed class CandidateSet : IDisposable
 {
-    private int[] ids;
-    private double[] logits;
+    private readonly int[] ids;
+    private readonly double[] logits;
 
     private CandidateSet(int[] ids, double[] logits, int count)
     {
@@ -34,11 +36,13 @@ internal sealed class CandidateSet
     public Span<double> MutableLogits => logits.AsSpan(0, Count);
 
     /// <summary>Every token of <paramref name="input"/> with a finite logit (probability-0 tokens are not candidates).</summary>
+    /// <remarks>The buffers are rented from the shared array pools (a 256k vocabulary would otherwise put 3 MB on the large
+    /// object heap every run, and collecting it cost more than the sampling); <see cref="Dispose"/> returns them.</remarks>
     public static CandidateSet From(TokenLogits input)
     {
         var source = input.Logits;
-        var ids = new int[source.Length];
-        var logits = new double[source.Length];
+        var ids = ArrayPool<int>.Shared.Rent(source.Length);
+        var logits = ArrayPool<double>.Shared.Rent(source.Length);
         int n = 0;
         for (int i = 0; i < source.Length; i++)
         {
@@ -51,8 +55,11 @@ internal sealed class CandidateSet
         return new CandidateSet(ids, logits, n);
     }
 
-    public CandidateSet Clone() =>
-        new((int[])ids.Clone(), (double[])logits.Clone(), Count) { SortedCount = SortedCount, InIdOrder = InIdOrder };
+    public void Dispose()
+    {
+        ArrayPool<int>.Shared.Return(ids);
+        ArrayPool<double>.Shared.Return(logits);
+    }
 
     /// <summary>Logits changed by a stage that does not keep their order (penalties).</summary>
     public void LogitsReordered() => SortedCount = 0;
@@ -86,36 +93,110 @@ internal sealed class CandidateSet
     private bool Before(int a, int b) => logits[a] > logits[b] || (logits[a] == logits[b] && ids[a] < ids[b]);
 
     /// <summary>
-    /// Puts the best <paramref name="m"/> entries first, in order. A bounded heap selects them in O(n log m) when m is small
-    /// against n; otherwise everything is sorted. Exact either way: the same entries, in the same order, as a full sort.
+    /// Puts the best <paramref name="m"/> entries first, in order. A bounded heap finds the m-th best in O(n log m) when m is
+    /// small against n, the entries ranking at or above it are swapped to the front in place, and only those m are sorted;
+    /// otherwise everything is sorted. Exact either way: the same entries, in the same order, as a full sort.
     /// </summary>
     public void EnsureSorted(int m)
     {
         m = Math.Min(m, Count);
-        if (SortedCount >= m)
+        if (SortedCount >= m || m == 0)
             return;
-        int[] order;
         if ((long)m * 8 >= Count)
         {
-            order = new int[Count];
-            for (int i = 0; i < order.Length; i++)
-                order[i] = i;
-            Array.Sort(order, Compare);
-            m = Count;
+            SortRange(Count);
+            SortedCount = Count;
         }
         else
         {
-            order = SelectBest(m);
+            int worst = WorstOfBest(m);
+            double worstLogit = logits[worst];
+            int worstId = ids[worst];
+            int front = 0;
+            for (int i = 0; i < Count; i++)
+            {
+                if (logits[i] > worstLogit || (logits[i] == worstLogit && ids[i] <= worstId))
+                {
+                    (ids[front], ids[i]) = (ids[i], ids[front]);
+                    (logits[front], logits[i]) = (logits[i], logits[front]);
+                    front++;
+                }
+            }
+            SortRange(m);
+            SortedCount = m;
         }
-        Rearrange(order, m);
-        SortedCount = m;
         InIdOrder = false;
     }
 
-    private int Compare(int a, int b) => a == b ? 0 : Before(a, b) ? -1 : 1;
+    /// <summary>
+    /// The indices of the best <paramref name="n"/> entries, best first, without moving anything: a stage summary reads the
+    /// top of the distribution this way so the set keeps its id order (which penalties use to find tokens).
+    /// </summary>
+    public int[] TopIndices(int n)
+    {
+        n = Math.Min(n, Count);
+        if (SortedCount >= n)
+            return Enumerable.Range(0, n).ToArray();
+        int[] best;
+        if (n == Count)
+        {
+            best = Enumerable.Range(0, n).ToArray();
+        }
+        else
+        {
+            best = new int[n];
+            int size = 0;
+            for (int i = 0; i < Count; i++)
+            {
+                if (size < n)
+                {
+                    best[size] = i;
+                    SiftUp(best, size++);
+                }
+                else if (Before(i, best[0]))
+                {
+                    best[0] = i;
+                    SiftDown(best, size);
+                }
+            }
+        }
+        Array.Sort(best, (a, b) => a == b ? 0 : Before(a, b) ? -1 : 1);
+        return best;
+    }
 
-    /// <summary>The indices of the best <paramref name="m"/> entries, best first; a min-heap whose root is the worst kept.</summary>
-    private int[] SelectBest(int m)
+    /// <summary>
+    /// Moves the entries whose logit satisfies <paramref name="inHead"/> to the front and sorts them. The caller guarantees
+    /// the test is monotone in the logit (true for every logit above some bound), so those entries are the best ones.
+    /// </summary>
+    public void MoveToFront(Func<double, bool> inHead)
+    {
+        int front = 0;
+        for (int i = 0; i < Count; i++)
+        {
+            if (!inHead(logits[i]))
+                continue;
+            (ids[front], ids[i]) = (ids[i], ids[front]);
+            (logits[front], logits[i]) = (logits[i], logits[front]);
+            front++;
+        }
+        SortRange(front);
+        SortedCount = front;
+        InIdOrder = false;
+    }
+
+    /// <summary>Sorts entries [0, n) by logit descending, id ascending (ids are unique, so the order is total).</summary>
+    private void SortRange(int n)
+    {
+        var keys = new (double Logit, int Id)[n];
+        for (int i = 0; i < n; i++)
+            keys[i] = (logits[i], ids[i]);
+        Array.Sort(keys, static (a, b) => a.Logit != b.Logit ? b.Logit.CompareTo(a.Logit) : a.Id.CompareTo(b.Id));
+        for (int i = 0; i < n; i++)
+            (logits[i], ids[i]) = keys[i];
+    }
+
+    /// <summary>The index of the m-th best entry: the root of a min-heap that keeps the best m seen, worst at the root.</summary>
+    private int WorstOfBest(int m)
     {
         var heap = new int[m];
         int size = 0;
@@ -132,8 +213,7 @@ internal sealed class CandidateSet
                 SiftDown(heap, size);
             }
         }
-        Array.Sort(heap, Compare);
-        return heap;
+        return heap[0];
     }
 
     // Heap order: a parent ranks after (is worse than) its children, so the root is the worst entry kept.
@@ -164,31 +244,6 @@ internal sealed class CandidateSet
             (heap[worst], heap[at]) = (heap[at], heap[worst]);
             at = worst;
         }
-    }
-
-    /// <summary>Moves the entries at <paramref name="first"/>[0..m) to the front in that order, the others after in their old order.</summary>
-    private void Rearrange(int[] first, int m)
-    {
-        var newIds = new int[Count];
-        var newLogits = new double[Count];
-        var taken = new bool[Count];
-        for (int i = 0; i < m; i++)
-        {
-            newIds[i] = ids[first[i]];
-            newLogits[i] = logits[first[i]];
-            taken[first[i]] = true;
-        }
-        int n = m;
-        for (int i = 0; i < Count; i++)
-        {
-            if (taken[i])
-                continue;
-            newIds[n] = ids[i];
-            newLogits[n] = logits[i];
-            n++;
-        }
-        ids = newIds;
-        logits = newLogits;
     }
 
     /// <summary>Keeps the first <paramref name="n"/> entries (the caller has sorted at least that far).</summary>
@@ -229,11 +284,4 @@ internal sealed class CandidateSet
         SortedCount = 0;
     }
 
-    /// <summary>Replaces the order with <paramref name="order"/> (a permutation of 0..Count−1) that is not by logit.</summary>
-    public void Reorder(int[] order)
-    {
-        Rearrange(order, order.Length);
-        SortedCount = 0;
-        InIdOrder = false;
-    }
 }

@@ -29,7 +29,7 @@ public static class SamplingPipeline
             FrequencyPenalty = ignored.Contains("frequency penalty") ? 0 : settings.FrequencyPenalty,
             TypicalP = ignored.Contains("typical-p") ? 1.0 : settings.TypicalP,
         };
-        var set = CandidateSet.From(input);
+        using var set = CandidateSet.From(input);
         var stages = new List<StageResult> { Snapshot(set, SamplingStage.Input, "", shown) };
         foreach (var stage in order)
         {
@@ -101,16 +101,13 @@ public static class SamplingPipeline
 
     private static StageResult Snapshot(CandidateSet set, SamplingStage stage, string setting, int shown)
     {
-        var logits = set.Logits;
-        double lse = LogSumExp.Of(logits);
-        double entropy = LogSumExp.EntropyNats(logits);
-        set.EnsureSorted(shown);
-        int n = Math.Min(shown, set.Count);
-        var top = new TokenProbability[n];
+        var (lse, entropy) = LogSumExp.Summary(set.Logits);
+        int[] best = set.TopIndices(shown);
+        var top = new TokenProbability[best.Length];
         var ids = set.Ids;
-        logits = set.Logits;
-        for (int i = 0; i < n; i++)
-            top[i] = new TokenProbability(ids[i], Math.Exp(logits[i] - lse));
+        var logits = set.Logits;
+        for (int i = 0; i < best.Length; i++)
+            top[i] = new TokenProbability(ids[best[i]], Math.Exp(logits[best[i]] - lse));
         return new StageResult(stage, setting, set.Count, entropy, top);
     }
 }
