@@ -137,29 +137,7 @@ internal sealed class CandidateSet : IDisposable
         n = Math.Min(n, Count);
         if (SortedCount >= n)
             return Enumerable.Range(0, n).ToArray();
-        int[] best;
-        if (n == Count)
-        {
-            best = Enumerable.Range(0, n).ToArray();
-        }
-        else
-        {
-            best = new int[n];
-            int size = 0;
-            for (int i = 0; i < Count; i++)
-            {
-                if (size < n)
-                {
-                    best[size] = i;
-                    SiftUp(best, size++);
-                }
-                else if (Before(i, best[0]))
-                {
-                    best[0] = i;
-                    SiftDown(best, size);
-                }
-            }
-        }
+        int[] best = n == Count ? Enumerable.Range(0, n).ToArray() : BestHeap(n);
         Array.Sort(best, (a, b) => a == b ? 0 : Before(a, b) ? -1 : 1);
         return best;
     }
@@ -195,8 +173,11 @@ internal sealed class CandidateSet : IDisposable
             (logits[i], ids[i]) = keys[i];
     }
 
-    /// <summary>The index of the m-th best entry: the root of a min-heap that keeps the best m seen, worst at the root.</summary>
-    private int WorstOfBest(int m)
+    /// <summary>The index of the m-th best entry.</summary>
+    private int WorstOfBest(int m) => BestHeap(m)[0];
+
+    /// <summary>The indices of the best <paramref name="m"/> entries as a min-heap: the worst of them at the root.</summary>
+    private int[] BestHeap(int m)
     {
         var heap = new int[m];
         int size = 0;
@@ -213,7 +194,7 @@ internal sealed class CandidateSet : IDisposable
                 SiftDown(heap, size);
             }
         }
-        return heap[0];
+        return heap;
     }
 
     // Heap order: a parent ranks after (is worse than) its children, so the root is the worst entry kept.

@@ -16,10 +16,10 @@ public sealed record SamplingExplanation(string Topic, string Text)
         var list = new List<SamplingExplanation>();
         var s = result.Settings;
         var engine = result.Engine;
-        var order = result.Order;
+        var order = result.Order.ToList();
         var topK = result.After(SamplingStage.TopK);
         var topP = result.After(SamplingStage.TopP);
-        if (topK is not null && topP is not null && order.ToList().IndexOf(SamplingStage.TopK) < order.ToList().IndexOf(SamplingStage.TopP))
+        if (topK is not null && topP is not null && order.IndexOf(SamplingStage.TopK) < order.IndexOf(SamplingStage.TopP))
         {
             var before = SamplingPipeline.Run(input, s, engine, order.TakeWhile(x => x != SamplingStage.TopK).ToList(), shown: Math.Min(s.TopK, 100_000));
             double held = before.Stages[^1].Top.Take(s.TopK).Sum(t => t.Probability);
@@ -35,12 +35,12 @@ public sealed record SamplingExplanation(string Topic, string Text)
         {
             var withoutTemperature = order.Where(x => x != SamplingStage.Temperature).ToList();
             int at = withoutTemperature.IndexOf(SamplingStage.Penalties) + 1;
-            var first = withoutTemperature.ToList();
+            var first = new List<SamplingStage>(withoutTemperature);
             first.Insert(at, SamplingStage.Temperature);
             var last = withoutTemperature.Append(SamplingStage.Temperature).ToList();
             int survivorsFirst = SamplingPipeline.Run(input, s, engine, first, shown: 0).Final.Count;
             int survivorsLast = SamplingPipeline.Run(input, s, engine, last, shown: 0).Final.Count;
-            bool engineFirst = order.ToList().IndexOf(SamplingStage.Temperature) < truncations.Min(t => order.ToList().IndexOf(t));
+            bool engineFirst = order.IndexOf(SamplingStage.Temperature) < truncations.Min(t => order.IndexOf(t));
             string names = string.Join("/", truncations.Select(SamplingStageNames.Name));
             string effect = survivorsFirst == survivorsLast
                 ? "here both orders keep the same tokens"
