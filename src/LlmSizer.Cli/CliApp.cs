@@ -26,6 +26,7 @@ public static class CliApp
             CompareCommand.Create(output),
             ScanCommand.Create(output),
             TrainCommand.Create(output),
+            SampleCommand.Create(output),
         };
 
         ParseResult parse = root.Parse(args);

@@ -19,4 +19,5 @@ namespace LlmSizer.Serialization;
 [JsonSerializable(typeof(TierReport))]
 [JsonSerializable(typeof(ComparisonReport))]
 [JsonSerializable(typeof(TrainReport))]
+[JsonSerializable(typeof(SampleReport))]
 public sealed partial class ReportJsonContext : JsonSerializerContext;
