@@ -265,26 +265,16 @@ internal static class GgufSpecMapping
         /// </summary>
         private ModelSpec GraniteHybrid(ModelSpec spec, int layers)
         {
-            int heads = Int(K("ssm.time_step_rank"), ModelSpecValidator.SsmHeadsField, 1, ModelSpecValidator.MaxHeads)!.Value;
-            long inner = Long(K("ssm.inner_size"), ModelSpecValidator.SsmHeadDimField, 1, (long)ModelSpecValidator.MaxHidden * ModelSpecValidator.MaxHeads);
-            if (inner % heads != 0)
-                throw md.Error(K("ssm.inner_size"), $"expected a multiple of {K("ssm.time_step_rank")} ({heads}), found {inner}");
             var (pattern, kvHeads) = PatternFromKeyValueHeads(spec, layers);
+            var ssm = SsmSizes(RecurrentKind.Mamba2, pattern);
             bool rope = md.Find(K("rope.scaling.finetuned")) is not { } finetuned || finetuned.AsBool != false;
             return spec with
             {
                 KeyValueHeadsPerLayer = null,
                 KeyValueHeads = kvHeads,
                 Positions = rope ? PositionEncoding.Rotary : PositionEncoding.None,
-                Recurrent = !pattern.Contains('M') ? null : new RecurrentSpec
+                Recurrent = !pattern.Contains('M') ? null : ssm with
                 {
-                    Kind = RecurrentKind.Mamba2,
-                    LayerPattern = pattern,
-                    ConvKernel = Int(K("ssm.conv_kernel"), ModelSpecValidator.ConvKernelField, 1, 1024)!.Value,
-                    StateSize = Int(K("ssm.state_size"), ModelSpecValidator.SsmStateField, 1, ModelSpecValidator.MaxHidden)!.Value,
-                    Groups = Int(K("ssm.group_count"), ModelSpecValidator.SsmGroupsField, 1, ModelSpecValidator.MaxHeads)!.Value,
-                    Heads = heads,
-                    HeadDim = (int)(inner / heads),
                     ConvBias = AnyBlock("ssm_conv1d.bias"),
                     ProjectionBias = AnyBlock("ssm_in.bias") || AnyBlock("ssm_out.bias"),
                 },
@@ -338,10 +328,6 @@ internal static class GgufSpecMapping
         /// </summary>
         private RecurrentSpec GatedDeltaNet(int layers)
         {
-            int heads = Int(K("ssm.time_step_rank"), ModelSpecValidator.SsmHeadsField, 1, ModelSpecValidator.MaxHeads)!.Value;
-            long inner = Long(K("ssm.inner_size"), ModelSpecValidator.SsmHeadDimField, 1, (long)ModelSpecValidator.MaxHidden * ModelSpecValidator.MaxHeads);
-            if (inner % heads != 0)
-                throw md.Error(K("ssm.inner_size"), $"expected a multiple of {K("ssm.time_step_rank")} ({heads}), found {inner}");
             string pattern;
             if (md.Find(K("attention.recurrent_layers")) is { IsArray: true } flags)
             {
@@ -355,9 +341,22 @@ internal static class GgufSpecMapping
                 int period = Int(K("full_attention_interval"), ModelSpecValidator.LayerPatternField, 1, layers, required: false) ?? 4;
                 pattern = RecurrentSpec.PeriodicPattern(layers, period);
             }
+            return SsmSizes(RecurrentKind.GatedDeltaNet, pattern);
+        }
+
+        /// <summary>
+        /// The sizes Mamba-2 and Gated DeltaNet layers share under <c>ssm.*</c>: heads (<c>time_step_rank</c>), their total width
+        /// (<c>inner_size</c>, a multiple of the heads), the convolution's taps, the state size and the B/C (key) groups.
+        /// </summary>
+        private RecurrentSpec SsmSizes(RecurrentKind kind, string pattern)
+        {
+            int heads = Int(K("ssm.time_step_rank"), ModelSpecValidator.SsmHeadsField, 1, ModelSpecValidator.MaxHeads)!.Value;
+            long inner = Long(K("ssm.inner_size"), ModelSpecValidator.SsmHeadDimField, 1, (long)ModelSpecValidator.MaxHidden * ModelSpecValidator.MaxHeads);
+            if (inner % heads != 0)
+                throw md.Error(K("ssm.inner_size"), $"expected a multiple of {K("ssm.time_step_rank")} ({heads}), found {inner}");
             return new RecurrentSpec
             {
-                Kind = RecurrentKind.GatedDeltaNet,
+                Kind = kind,
                 LayerPattern = pattern,
                 ConvKernel = Int(K("ssm.conv_kernel"), ModelSpecValidator.ConvKernelField, 1, 1024)!.Value,
                 StateSize = Int(K("ssm.state_size"), ModelSpecValidator.SsmStateField, 1, ModelSpecValidator.MaxHidden)!.Value,
