@@ -105,12 +105,7 @@ internal static class TrainCommand
         if (name is not null && memory is not null)
             throw new UsageException("--device and --gpu-memory both name the GPU; give one");
         if (memory is not null)
-        {
-            long bytes = InferenceArguments.Size(memory, "--gpu-memory")!.Value;
-            var custom = new DeviceSpec("custom", $"GPU with {memory.Trim()}", DeviceKind.Gpu, "custom", [], bytes, UsableMemory.DiscreteGpu(bytes),
-                UsableMemory.DefaultNote(DeviceKind.Gpu, bytes), 0, 0, null, null, "", null, null, "--gpu-memory");
-            return (custom, null);
-        }
+            return (CustomDevice.FromMemory(InferenceArguments.Size(memory, "--gpu-memory")!.Value, memory), null);
         if (name is null)
             return (null, null);
         var selection = DeviceCatalog.Resolve(name);

@@ -41,13 +41,7 @@ internal static class EstimateRenderer
         {
             console.WriteLine();
             foreach (var i in report.Items)
-            {
-                console.MarkupLine($"[bold]{Markup.Escape(i.Name)}[/] = {CountFormat.Exact(i.Bytes)} bytes ({ByteSize.FormatGiB(i.Bytes)})");
-                console.WriteLine($"  formula: {i.Formula}");
-                if (i.Inputs.Count > 0)
-                    console.WriteLine("  inputs:  " + string.Join(", ", i.Inputs.Select(x => $"{x.Name} = {x.Value}")));
-                console.WriteLine($"  source:  {i.Source}");
-            }
+                LineExplanation.Write(console, i.Name, i.Bytes, null, i.Formula, i.Inputs, i.Source);
         }
         foreach (var note in report.Notes.Concat(report.Model.Notes))
             console.WriteLine($"Note: {note}");

@@ -22,7 +22,7 @@ internal static class TrainRenderer
             table.AddColumn("Formula");
         foreach (var i in report.Items)
         {
-            var cells = new List<string> { Markup.Escape(i.Name), i.Category, i.Location == "GPU" ? "per GPU" : $"{i.Location} per node", CountFormat.Exact(i.Bytes), ByteSize.FormatGB(i.Bytes), ByteSize.FormatGiB(i.Bytes) };
+            var cells = new List<string> { Markup.Escape(i.Name), i.Category, Where(i.Location), CountFormat.Exact(i.Bytes), ByteSize.FormatGB(i.Bytes), ByteSize.FormatGiB(i.Bytes) };
             if (!explain)
                 cells.Add(Markup.Escape(i.Formula));
             table.AddRow(cells.ToArray());
@@ -67,16 +67,12 @@ internal static class TrainRenderer
         {
             console.WriteLine();
             foreach (var i in report.Items)
-            {
-                console.MarkupLine($"[bold]{Markup.Escape(i.Name)}[/] = {CountFormat.Exact(i.Bytes)} bytes ({ByteSize.FormatGiB(i.Bytes)}, {(i.Location == "GPU" ? "per GPU" : i.Location + " per node")})");
-                console.WriteLine($"  formula: {i.Formula}");
-                if (i.Inputs.Count > 0)
-                    console.WriteLine("  inputs:  " + string.Join(", ", i.Inputs.Select(x => $"{x.Name} = {x.Value}")));
-                console.WriteLine($"  source:  {i.Source}");
-            }
+                LineExplanation.Write(console, i.Name, i.Bytes, Where(i.Location), i.Formula, i.Inputs, i.Source);
             console.WriteLine($"time: {c.TimeFormula}");
         }
         foreach (var note in report.Notes.Concat(report.Model.Notes))
             console.WriteLine($"Note: {note}");
     }
+
+    private static string Where(string location) => location == "GPU" ? "per GPU" : $"{location} per node";
 }

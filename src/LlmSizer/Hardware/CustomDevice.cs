@@ -68,6 +68,19 @@ public static class CustomDevice
             "user-defined: " + body);
     }
 
+    /// <summary>
+    /// A GPU known only by its memory (<c>--gpu-memory 24GB</c>): usable memory by the discrete-GPU rule, no bandwidth or compute
+    /// figures (callers that need them fall back or say so).
+    /// </summary>
+    public static DeviceSpec FromMemory(long memoryBytes, string text)
+    {
+        long usable = UsableMemory.DiscreteGpu(memoryBytes);
+        if (usable <= 0)
+            throw new UsageException($"--gpu-memory {text}: leaves nothing once the GPU's {UsableMemory.GpuContextReserveBytes >> 20} MiB context is taken");
+        return new DeviceSpec("custom", $"GPU with {text.Trim()}", DeviceKind.Gpu, "custom", [], memoryBytes, usable,
+            UsableMemory.DefaultNote(DeviceKind.Gpu, memoryBytes), 0, 0, null, null, "unknown", null, null, "--gpu-memory " + text.Trim());
+    }
+
     private static DeviceKind Kind(string text) => text.ToLowerInvariant() switch
     {
         "gpu" => DeviceKind.Gpu,

@@ -132,7 +132,7 @@ public static class TrainingEstimator
                 ? "linear layers in NF4 with double quantization (4 bits + 8-bit absmax per 64 + fp32 absmax per 16,384), the rest in bf16"
                 : $"every base tensor in {(PrecisionBytes.FrozenWeightBytes(o.Precision) == 4 ? "fp32" : "bf16")}";
             Add("frozen base weights", TrainingMemoryCategory.Weights, Placement(layout, OffloadKind.Parameters, offloadTo), st.FrozenWeightBytes,
-                $"{Count(st.FrozenElements)} parameters: {baseRule}{shard}" + (z == 3 ? $", ÷ {d} (ZeRO-3)" : ""),
+                $"{Count(st.FrozenElements)} parameters: {baseRule}{shard}" + (z == 3 && d > 1 ? $", ÷ {d} (ZeRO-3)" : ""),
                 o.Method == TrainingMethod.Qlora ? "Dettmers et al. 2023, QLoRA (arXiv 2305.14314) §3; bitsandbytes Params4bit storage (docs/METHOD.md, NF4)" : "Hu et al. 2021, LoRA (arXiv 2106.09685): the pretrained weights are frozen",
                 ("frozen parameters" + perGpu, Count(st.FrozenElements)));
             Add("LoRA adapters", TrainingMemoryCategory.Weights, TrainingLocation.Gpu, st.TrainableWeightBytes,

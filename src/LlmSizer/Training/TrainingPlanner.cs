@@ -57,25 +57,23 @@ public static class TrainingPlanner
         if (timeDevice != device)
             notes.Add($"Time assumes {timeDevice.Name} GPUs ({(timeDevice.Fp16Flops / 1e12).ToString("0", CultureInfo.InvariantCulture)} TFLOP/s dense BF16); give --device for yours.");
         var time = TrainingTimeEstimator.Estimate(compute.ModelFlops, options.Layout.Gpus, timeDevice.Fp16Flops, options.ModelFlopsUtilization, options.PricePerGpuHourUsd);
-        return new TrainingPlan(estimate, gpus, compute, tokens, time, timeDevice, DeepSpeedCrossCheck(spec, options), notes);
+        return new TrainingPlan(estimate, gpus, compute, tokens, time, timeDevice, DeepSpeedCrossCheck(spec, options, estimate.TotalParameters), notes);
     }
 
     /// <summary>
     /// DeepSpeed's estimator row for the chosen ZeRO-2/3 settings: it models AdamW full fine-tuning in 16-bit mixed precision only,
     /// so other methods and optimizers get none. Nodes hold <see cref="ParallelLayout.GpusPerNode"/> GPUs each.
     /// </summary>
-    public static DeepSpeed.DeepSpeedEstimate? DeepSpeedCrossCheck(ModelSpec spec, TrainingOptions options)
+    public static DeepSpeed.DeepSpeedEstimate? DeepSpeedCrossCheck(ModelSpec spec, TrainingOptions options, long totalParameters)
     {
         var l = options.Layout;
         if (l.ZeroStage < 2 || options.Method != TrainingMethod.Full || options.Optimizer != OptimizerKind.AdamW
             || l.TensorParallel * l.PipelineParallel * l.ExpertParallel != 1 || options.Layout.OffloadTo != OffloadDevice.Cpu)
             return null;
         int perNode = l.RanksPerNode, nodes = (l.Gpus + perNode - 1) / perNode;
-        var tensors = TrainingTensor.Of(spec);
-        long total = tensors.Sum(t => t.Elements);
         return l.ZeroStage == 2
-            ? DeepSpeed.DeepSpeedEstimator.Zero2(total, perNode, nodes, l.Offload != OffloadKind.None)
-            : DeepSpeed.DeepSpeedEstimator.Zero3(total, tensors.Max(t => t.Elements), perNode, nodes,
+            ? DeepSpeed.DeepSpeedEstimator.Zero2(totalParameters, perNode, nodes, l.Offload != OffloadKind.None)
+            : DeepSpeed.DeepSpeedEstimator.Zero3(totalParameters, TrainingTensor.Of(spec).Max(t => t.Elements), perNode, nodes,
                 l.Offload == OffloadKind.Parameters, l.Offload != OffloadKind.None, zeroInit: true);
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LlmSizer.Formats.Gguf;
 using LlmSizer.Models;
 
@@ -47,14 +48,19 @@ public sealed record TrainingTensor(string Name, TensorKind Kind, int Layer, lon
     /// <summary>Routed experts stacked into one tensor.</summary>
     public bool IsExperts => Stack > 1;
 
+    // The GPU-count search estimates the same spec dozens of times; specs are immutable, so the list is kept per spec object.
+    private static readonly ConditionalWeakTable<ModelSpec, IReadOnlyList<TrainingTensor>> BySpec = [];
+
     /// <summary>The tensors of <paramref name="spec"/>, from the same layout the GGUF and safetensors predictions use.</summary>
-    public static IReadOnlyList<TrainingTensor> Of(ModelSpec spec)
+    public static IReadOnlyList<TrainingTensor> Of(ModelSpec spec) => BySpec.GetValue(spec, Build);
+
+    private static IReadOnlyList<TrainingTensor> Build(ModelSpec spec)
     {
         var layout = GgufLayout.Supports(spec) ? GgufLayout.Tensors(spec) : GgufLayout.AnyArchitecture(spec);
         var list = new List<TrainingTensor>(layout.Count);
         foreach (var t in layout)
             list.Add(From(t));
-        return list;
+        return list.AsReadOnly();
     }
 
     private static TrainingTensor From(GgufLayoutTensor t)
