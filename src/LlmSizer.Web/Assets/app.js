@@ -1,1 +1,0 @@
-// The page's script (issue 8).
