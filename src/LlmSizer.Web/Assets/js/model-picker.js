@@ -6,6 +6,7 @@ import { state, update, subscribe } from './state.js';
 import { uploadModel, dropZone } from './upload.js';
 import { showError, clearError } from './errors.js';
 import { num } from './explain.js';
+import { tracked } from './schedule.js';
 import { params, int, tokensShort } from './format.js';
 
 const SIZE = /^\s*(\d+x)?\d+(\.\d+)?\s*[kmbt]\s*$/i;
@@ -47,7 +48,7 @@ function renderSummary(report) {
 
 async function refreshSummary() {
   try {
-    renderSummary(await inspectModel());
+    renderSummary(await tracked(inspectModel()));
     clearError('model');
   } catch (error) {
     if (error.name === 'AbortError') return;
@@ -92,7 +93,7 @@ export function setupModelPicker(models) {
     const names = [...files].map((f) => f.name).join(', ');
     fill(status, `Reading the header of ${names}…`);
     try {
-      const { model } = await uploadModel(files);
+      const { model } = await tracked(uploadModel(files));
       fileNames.set(model, names);
       clearError('upload');
       if (model === state.model) refreshSummary();
