@@ -27,8 +27,9 @@ export function params(n) {
 /** Tokens per second: no decimals from 100 up, one below. */
 export const rate = (x) => (x >= 100 ? f0 : f1).format(x);
 
-/** "5.7 s", "3.2 min", "2.1 h". */
+/** "85 ms", "5.7 s", "3.2 min", "2.1 h". */
 export function duration(seconds) {
+  if (seconds < 1) return `${f0.format(seconds * 1000)} ms`;
   if (seconds < 60) return `${f1.format(seconds)} s`;
   if (seconds < 3600) return `${f1.format(seconds / 60)} min`;
   return `${f1.format(seconds / 3600)} h`;

@@ -26,7 +26,7 @@ function parametersExplanation(report) {
     inputs: Object.entries(b).map(([name, value]) => ({ name, value: int(value) })),
     source: p.countedFrom === 'architecture'
       ? `counted from the architecture (ParameterCounter; docs/METHOD.md "Parameter counting")${report.model.huggingFaceRepo ? `; checkpoint ${report.model.huggingFaceRepo}` : ''}`
-      : `counted from the file's tensors (${p.countedFrom}): exact by construction`,
+      : `counted from the ${p.countedFrom}: exact by construction`,
     notes: report.model.notes,
   };
 }
@@ -40,7 +40,7 @@ function renderSummary(report) {
   }
   const from = fileNames.get(state.model);
   fill(byId('model-summary'),
-    h('strong', {}, report.model.name), from ? ` (from ${from})` : '', ' · ',
+    h('strong', {}, report.model.name), from && !report.model.name.includes(from) ? ` (from ${from})` : '', ' · ',
     num(`${params(report.parameters.total)} parameters`, parametersExplanation(report)),
     report.parameters.active !== report.parameters.total ? ` · ${params(report.parameters.active)} active` : '',
     facts.length ? ` · ${facts.join(' · ')}` : '');

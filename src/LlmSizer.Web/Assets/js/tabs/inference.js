@@ -36,7 +36,7 @@ const options = (select, values) => fill(select, values.map(([value, label]) => 
 
 function syncControls() {
   byId('engine').value = state.engine;
-  const auto = state.model.startsWith('upload:') ? "the file's own" : DEFAULT_WEIGHTS[state.engine];
+  const auto = state.model.startsWith('upload:') ? 'as stored' : DEFAULT_WEIGHTS[state.engine];
   options(byId('weights'), [['', `auto — ${auto}`], ...WEIGHTS[state.engine].map((w) => [w, w])]);
   byId('weights').value = WEIGHTS[state.engine].includes(state.weights) ? state.weights : '';
   const kv = KV_TYPES[state.engine];
@@ -109,7 +109,7 @@ function fitCard(r, chosen) {
   const facts = [
     t && fact('decode', 'decode', `${rate(t.decode)} tok/s`, fx.decodeExplanation(r, device)),
     t && fact('prefill', 'prefill', `${rate(t.prefill)} tok/s`, fx.prefillExplanation(r, device)),
-    r.timeToFirstTokenSeconds != null && fact('ttft', 'first token', `${decimal(r.timeToFirstTokenSeconds, 2)} s`, fx.prefillExplanation(r, device)),
+    r.timeToFirstTokenSeconds != null && fact('ttft', 'first token', duration(r.timeToFirstTokenSeconds), fx.prefillExplanation(r, device)),
     r.loadSeconds != null && fact('load', `load from ${r.storage}`, duration(r.loadSeconds), fx.loadExplanation(r, storage)),
     r.maxContext != null && fact('max-context', 'longest context', `${int(r.maxContext)}`, fx.maxContextExplanation(r)),
     fact('best-weights', 'best weights on device', r.bestWeights ?? 'none', fx.bestWeightsExplanation(r)),
