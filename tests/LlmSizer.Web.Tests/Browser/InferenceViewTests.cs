@@ -72,7 +72,7 @@ public sealed class InferenceViewTests(BrowserFixture fixture)
         Assert.Contains($"-ngl {onOne4090.GpuLayers} ({onOne4090.OffloadedLayers} layers on the CPU)", await card.Locator(".plan").InnerTextAsync());
         Assert.Equal($"{Shown.Rate(onOne4090.TokensPerSecond!.Decode)} tok/s", (await card.Locator("[data-fact=decode] dd").InnerTextAsync()).Trim());
         Assert.Equal($"{Shown.Rate(onOne4090.TokensPerSecond.Prefill)} tok/s", (await card.Locator("[data-fact=prefill] dd").InnerTextAsync()).Trim());
-        Assert.Equal($"{onOne4090.LoadSeconds!.Value:0.0} s", (await card.Locator("[data-fact=load] dd").InnerTextAsync()).Trim());
+        Assert.Equal(Shown.Duration(onOne4090.LoadSeconds!.Value), (await card.Locator("[data-fact=load] dd").InnerTextAsync()).Trim());
         Assert.Equal(Shown.Int(onOne4090.MaxContext!.Value), (await card.Locator("[data-fact=max-context] dd").InnerTextAsync()).Trim());
         Assert.Equal(Shown.GiB(onOne4090.HostRamBytes), (await card.Locator("[data-fact=host-ram] dd").InnerTextAsync()).Trim());
 

@@ -1,4 +1,5 @@
 using LlmSizer.Sampling;
+using LlmSizer.Tests.Support;
 
 namespace LlmSizer.Web.Tests.Browser;
 
@@ -38,6 +39,31 @@ public sealed class SamplingViewTests(BrowserFixture fixture)
         Assert.Equal($"{profile.Defaults.Temperature:0.00} (default)", await s.TextAsync("#s-temperature-out"));
 
         await s.ScreenshotAsync("desktop-sampling");
+        s.AssertNoProblems();
+    }
+
+    [Fact]
+    public async Task A_dropped_logits_file_replaces_the_example()
+    {
+        using var dir = new TempDirectory();
+        // Logits 3, 2, 1, 0: softmax gives e^3 / (e^3 + e^2 + e + 1) = 64.39% to "yes".
+        string path = dir.Write("logits.csv", "yes,3\nno,2\nmaybe,1\nnever,0\n");
+        await using var s = await PageSession.OpenAsync(fixture, "?tab=sampling&sEngine=transformers&temperature=1&topK=0&topP=1&minP=0");
+        await s.Page.SetInputFilesAsync("#logits-file", path);
+        await s.SettledAsync();
+        Assert.Equal("64.39%", await s.KpiAsync("top"));
+        Assert.Equal("4", await s.KpiAsync("survivors"));
+        Assert.Contains("logits.csv", await s.TextAsync("#logits-drop"));
+
+        await s.FillAsync("#s-top-p", "0.9");
+        var profile = SamplingEngineProfile.Transformers;
+        var result = SamplingPipeline.Run(LogitsFile.Read(path, probabilities: false), profile.Defaults with { Temperature = 1, TopK = 0, TopP = 0.9, MinP = 0 }, profile);
+        Assert.Equal(Shown.Int(result.Final.Count), await s.KpiAsync("survivors"));
+        Assert.Equal(Shown.Percent(result.Final.Probabilities[0]), await s.KpiAsync("top"));
+
+        await s.Page.ClickAsync("#logits-clear");
+        await s.SettledAsync();
+        Assert.Equal(Shown.Int(32_000), (await s.TextAsync("[data-kpi=survivors] .kpi-sub")).Split(' ')[1]);
         s.AssertNoProblems();
     }
 }

@@ -16,6 +16,13 @@ internal static class Shown
     /// <summary>Tokens per second: no decimals from 100 up, one below.</summary>
     public static string Rate(double x) => x.ToString(x >= 100 ? "N0" : "N1", En);
 
+    /// <summary>"85 ms", "5.7 s", "3.2 min", "2.1 h".</summary>
+    public static string Duration(double seconds) =>
+        seconds < 1 ? (seconds * 1000).ToString("N0", En) + " ms"
+        : seconds < 60 ? seconds.ToString("N1", En) + " s"
+        : seconds < 3600 ? (seconds / 60).ToString("N1", En) + " min"
+        : (seconds / 3600).ToString("N1", En) + " h";
+
     /// <summary>"40.00%".</summary>
     public static string Percent(double p) => (p * 100).ToString("N2", En) + "%";
 }

@@ -63,6 +63,18 @@ export function loadExplanation(r, storage) {
   };
 }
 
+export function diskExplanation(r) {
+  return {
+    title: 'Disk',
+    value: `${gb(r.diskBytes)} (${gib(r.diskBytes)})`,
+    formula: r.engine === 'llama.cpp'
+      ? "the GGUF file's bytes: tensor data aligned as in the file plus the header's tensor table (the tokenizer's few MB are not known from an architecture)"
+      : "the checkpoint's tensors",
+    inputs: [],
+    source: `${METHOD_FIT}, "Disk and load time"`,
+  };
+}
+
 export function maxContextExplanation(r) {
   return {
     title: 'Longest context that fits',

@@ -12,4 +12,4 @@ export const kpi = (key, label, value, explanation, sub = '', tone = '') =>
 
 /** A smaller figure in a list of facts (data-fact). */
 export const fact = (key, label, value, explanation) =>
-  h('div', { class: 'fact', 'data-fact': key }, h('dt', {}, label), h('dd', {}, explanation ? num(value, explanation) : value));
+  h('div', { class: 'fact', 'data-fact': key }, h('dt', {}, label), h('dd', {}, num(value, explanation)));

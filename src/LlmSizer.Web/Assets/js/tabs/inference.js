@@ -115,7 +115,7 @@ function fitCard(r, chosen) {
     fact('best-weights', 'best weights on device', r.bestWeights ?? 'none', fx.bestWeightsExplanation(r)),
     fact('min-devices', 'fewest devices', r.minDevices == null ? '> 64' : `${r.minDevices}`, fx.minDevicesExplanation(r)),
     r.hostRamBytes > 0 && fact('host-ram', 'system RAM', gib(r.hostRamBytes), fx.hostRamExplanation(r)),
-    fact('disk', 'disk', `${gb(r.diskBytes)}`, null),
+    fact('disk', 'disk', gb(r.diskBytes), fx.diskExplanation(r)),
   ].filter(Boolean);
   return h('article', { class: 'fit', 'data-device': chosen },
     h('header', {}, h('h3', {}, `${r.device.name} ×${r.device.count}`),
