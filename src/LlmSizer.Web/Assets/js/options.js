@@ -17,7 +17,7 @@ export const KV_TYPES = {
   transformers: [],
 };
 
-export const DEFAULT_KV = { 'llama.cpp': 'f16', vllm: 'auto (model dtype)', transformers: 'model dtype' };
+export const DEFAULT_KV = { 'llama.cpp': 'f16', vllm: 'auto', transformers: 'model dtype' };
 
 /** System RAM sizes people have, GiB (a "64 GB" kit is 64 GiB). */
 export const RAM_GIB = [8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 512];

@@ -34,13 +34,19 @@ let lastEstimate = null;
 
 const options = (select, values) => fill(select, values.map(([value, label]) => h('option', { value }, label)));
 
+let optionsFor = '';
+
 function syncControls() {
   byId('engine').value = state.engine;
-  const auto = state.model.startsWith('upload:') ? 'as stored' : DEFAULT_WEIGHTS[state.engine];
-  options(byId('weights'), [['', `auto — ${auto}`], ...WEIGHTS[state.engine].map((w) => [w, w])]);
-  byId('weights').value = WEIGHTS[state.engine].includes(state.weights) ? state.weights : '';
   const kv = KV_TYPES[state.engine];
-  options(byId('kv-type'), [['', `default — ${DEFAULT_KV[state.engine]}`], ...kv.filter((k) => k !== 'f16' && k !== 'auto').map((k) => [k, k])]);
+  const upload = state.model.startsWith('upload:');
+  // The choices depend on the engine (and a file's own weights); rebuilt only when those change, so an open list stays open.
+  if (optionsFor !== `${state.engine}|${upload}`) {
+    optionsFor = `${state.engine}|${upload}`;
+    options(byId('weights'), [['', `auto — ${upload ? 'as stored' : DEFAULT_WEIGHTS[state.engine]}`], ...WEIGHTS[state.engine].map((w) => [w, w])]);
+    options(byId('kv-type'), [['', `default — ${DEFAULT_KV[state.engine]}`], ...kv.filter((k) => k !== 'f16' && k !== 'auto').map((k) => [k, k])]);
+  }
+  byId('weights').value = WEIGHTS[state.engine].includes(state.weights) ? state.weights : '';
   byId('kv-type').value = kv.includes(state.kvType) ? state.kvType : '';
   byId('kv-type').disabled = kv.length === 0;
   const slider = byId('context');
