@@ -31,7 +31,11 @@ public sealed class InputException : Exception
 }
 
 /// <summary>The user asked for something that does not exist or cannot be parsed (an unknown catalog id, a bad size). Exit code 2.</summary>
-public sealed class UsageException(string message, IReadOnlyList<string>? suggestions = null) : Exception(message)
+/// <param name="field">The request field at fault in camelCase (<c>kvType</c>), when one alone is; a web front end reports it.</param>
+public sealed class UsageException(string message, IReadOnlyList<string>? suggestions = null, string? field = null) : Exception(message)
 {
     public IReadOnlyList<string> Suggestions { get; } = suggestions ?? [];
+
+    /// <summary>The request field at fault in camelCase (<c>kvType</c>); null when the message names none or several.</summary>
+    public string? Field { get; } = field;
 }

@@ -60,7 +60,8 @@ public sealed record ModelSource(
             suggestions);
     }
 
-    private static bool LooksLikePath(string text) =>
+    /// <summary>Whether <paramref name="text"/> has the shape of a path, whether or not anything is there.</summary>
+    internal static bool LooksLikePath(string text) =>
         text.Contains('/') || text.Contains('\\')
         || text.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
         || text.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase)
