@@ -39,6 +39,15 @@ public sealed record ModelSource(
             return FromPath(text);
         if (LooksLikePath(text))
             throw new InputException(text, "file", "expected a config.json, .gguf, .safetensors or model folder, found nothing at this path");
+        return FromCatalogOrSize(text, "a path, hf:ORG/NAME or ollama:NAME");
+    }
+
+    /// <summary>
+    /// A catalog id or a bare size only — never a file, folder, Hub repo or Ollama store — for front ends that must not let a
+    /// request name the file system (the web API). <paramref name="otherForms"/> ends the "expected …" list of the error.
+    /// </summary>
+    public static ModelSource FromCatalogOrSize(string text, string otherForms)
+    {
         if (ModelCatalog.Find(text) is { } entry)
             return FromSpec(new ResolvedModel(entry.Id, entry.Name, ModelOrigin.Catalog, entry.Spec, entry.Note is { } n ? [n] : [], entry));
         if (BareSize.TryParse(text, out var size))
@@ -46,7 +55,7 @@ public sealed record ModelSource(
 
         var suggestions = ModelCatalog.Suggest(text);
         throw new UsageException(
-            $"unknown model '{text}': expected a catalog id, a size such as 7b or 8x7b, a path, hf:ORG/NAME or ollama:NAME"
+            $"unknown model '{text}': expected a catalog id, a size such as 7b or 8x7b, {otherForms}"
             + (suggestions.Count > 0 ? $"; did you mean {string.Join(", ", suggestions)}?" : "; 'llmsizer models' lists the catalog"),
             suggestions);
     }
