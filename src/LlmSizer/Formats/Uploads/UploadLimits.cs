@@ -10,8 +10,9 @@ public static class UploadLimits
     public const int MaxFiles = 256;
 
     /// <summary>
-    /// Most prefix bytes over all files together (32 MiB): headers are small (a 671B-parameter GGUF's ~10 MB with its
-    /// tokenizer, a safetensors shard's a few hundred KB), and a request body stays bounded.
+    /// Most prefix bytes over all files together (32 MiB): headers are small (a GGUF's a few MB, about 10 MB with a
+    /// 260,000-token vocabulary, see <see cref="Gguf.GgufLimits.MaxHeaderBytes"/>; a safetensors shard's tens to hundreds
+    /// of KB), and a request body stays bounded.
     /// </summary>
     public const long MaxTotalPrefixBytes = 32L << 20;
 
