@@ -3,8 +3,9 @@ namespace LlmSizer.Errors;
 /// <summary>
 /// A file or document given by the user is unusable. The message names the source (file path or URL),
 /// the field or offset, what was expected and what was found. Front ends map it to exit code 1.
+/// Not sealed: <see cref="HeaderIncompleteException"/> adds what a caller needs to send more bytes.
 /// </summary>
-public sealed class InputException : Exception
+public class InputException : Exception
 {
     /// <summary>"SOURCE: LOCATION: PROBLEM", e.g. <c>config.json: field 'hidden_size': expected a positive integer, found 0</c>.</summary>
     public InputException(string source, string location, string problem)
@@ -23,10 +24,13 @@ public sealed class InputException : Exception
     public static InputException AtOffset(string source, long offset, string problem) =>
         new($"{source}:{offset}: {problem}", source, $"offset {offset}", problem);
 
+    /// <summary>The file path, URL or uploaded file name.</summary>
     public string SourceName { get; }
 
+    /// <summary>Where in the source: a field, "line L, byte B", "offset N", "header".</summary>
     public string Location { get; }
 
+    /// <summary>"expected …, found …".</summary>
     public string Problem { get; }
 }
 
