@@ -27,6 +27,7 @@ public static class CliApp
             ScanCommand.Create(output),
             TrainCommand.Create(output),
             SampleCommand.Create(output),
+            ServeCommand.Create(output),
         };
 
         ParseResult parse = root.Parse(args);

@@ -3,6 +3,7 @@ using LlmSizer.Cli.Rendering;
 using LlmSizer.Formats;
 using LlmSizer.Hardware;
 using LlmSizer.Reports;
+using LlmSizer.Requests;
 
 namespace LlmSizer.Cli.Commands;
 
@@ -29,16 +30,17 @@ internal static class CompareCommand
         command.Options.Add(json);
         command.SetAction(parse =>
         {
-            var options = inference.Read(parse);
+            var request = inference.Request(parse);
+            var options = request.ToOptions(FieldStyle.Cli);
             var index = parse.GetValue(devicesFile) is { } file ? DeviceCatalog.WithFile(file) : DeviceCatalog.Index;
             var selections = (parse.GetValue(devices) ?? []).Select(d => index.Resolve(d)).ToList();
-            long? marginBytes = InferenceArguments.Size(parse.GetValue(margin), "--margin");
+            long? marginBytes = RequestFields.Size(parse.GetValue(margin), "margin", FieldStyle.Cli);
             var entries = parse.GetValue(models)!.Select(text =>
             {
                 var split = ModelWithWeights.Parse(text);
                 return new ComparisonEntry(text.Trim(), InspectCommand.Open(split.Model), split.Weights);
             }).ToList();
-            return output.Emit(ComparisonReport.Build(entries, options, inference.EngineGiven(parse), selections, marginBytes: marginBytes),
+            return output.Emit(ComparisonReport.Build(entries, options, request.EngineGiven, selections, marginBytes: marginBytes),
                 c => c.ComparisonReport, CompareRenderer.Render);
         });
         return command;

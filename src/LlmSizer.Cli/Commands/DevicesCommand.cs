@@ -1,8 +1,6 @@
 using System.CommandLine;
 using LlmSizer.Cli.Rendering;
-using LlmSizer.Errors;
-using LlmSizer.Hardware;
-using LlmSizer.Reports;
+using LlmSizer.Requests;
 
 namespace LlmSizer.Cli.Commands;
 
@@ -19,22 +17,9 @@ internal static class DevicesCommand
         {
             filter, kind, storage, json,
         };
-        command.SetAction(parse =>
-        {
-            bool listStorage = parse.GetValue(storage);
-            if (listStorage && parse.GetValue(kind) is not null)
-                throw new UsageException("--kind applies to devices, not to --storage");
-            return output.Emit(DeviceList.Build(parse.GetValue(filter), Kind(parse.GetValue(kind)), listStorage), c => c.DeviceList, DevicesRenderer.Render);
-        });
+        command.SetAction(parse => output.Emit(
+            new DeviceListRequest { Filter = parse.GetValue(filter), Kind = parse.GetValue(kind), Storage = parse.GetValue(storage) }.Build(FieldStyle.Cli),
+            c => c.DeviceList, DevicesRenderer.Render));
         return command;
     }
-
-    private static DeviceKind? Kind(string? text) => text?.Trim().ToLowerInvariant() switch
-    {
-        null => null,
-        "gpu" => DeviceKind.Gpu,
-        "unified" => DeviceKind.UnifiedMemory,
-        "cpu" => DeviceKind.Cpu,
-        _ => throw new UsageException($"--kind '{text}': expected gpu, unified or cpu"),
-    };
 }

@@ -4,6 +4,7 @@ using LlmSizer.Cli.Rendering;
 using LlmSizer.Errors;
 using LlmSizer.Hardware;
 using LlmSizer.Reports;
+using LlmSizer.Requests;
 
 namespace LlmSizer.Cli.Commands;
 
@@ -30,11 +31,7 @@ internal static class EstimateCommand
         command.Options.Add(json);
         command.SetAction(parse =>
         {
-            var options = inference.Read(parse) with
-            {
-                GpuMemoryBytes = InferenceArguments.Size(parse.GetValue(gpuMemory), "--gpu-memory"),
-                TensorParallel = parse.GetValue(tp),
-            };
+            var options = (inference.Request(parse) with { GpuMemory = parse.GetValue(gpuMemory), Tp = parse.GetValue(tp) }).ToOptions(FieldStyle.Cli);
             bool withExplain = parse.GetValue(explain);
             string? plotFile = parse.GetValue(plot);
             var capacities = (parse.GetValue(devices) ?? []).Select(d => DeviceCatalog.Resolve(d)).ToList();

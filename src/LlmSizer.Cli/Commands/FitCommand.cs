@@ -1,10 +1,8 @@
 using System.CommandLine;
 using LlmSizer.Cli.Charts;
 using LlmSizer.Cli.Rendering;
-using LlmSizer.Errors;
 using LlmSizer.Hardware;
-using LlmSizer.Hardware.Fit;
-using LlmSizer.Reports;
+using LlmSizer.Requests;
 
 namespace LlmSizer.Cli.Commands;
 
@@ -33,51 +31,39 @@ internal static class FitCommand
         command.Options.Add(json);
         command.SetAction(parse =>
         {
-            var options = inference.Read(parse);
             var index = parse.GetValue(devicesFile) is { } file ? DeviceCatalog.WithFile(file) : DeviceCatalog.Index;
-            long? marginBytes = InferenceArguments.Size(parse.GetValue(margin), "--margin");
+            var request = new FitRequest
+            {
+                Inference = inference.Request(parse),
+                Device = parse.GetValue(device),
+                Count = parse.GetValue(count),
+                Ram = parse.GetValue(ram),
+                Storage = parse.GetValue(storage),
+                Cpu = parse.GetValue(cpu),
+                Margin = parse.GetValue(margin),
+                Tiers = parse.GetValue(tiers),
+            }.Resolve(index, FieldStyle.Cli);
             string? plotFile = parse.GetValue(plot);
             if (plotFile is not null)
                 ChartFile.Check(plotFile);
             var source = InspectCommand.Open(parse.GetValue(model)!);
+            var outcome = request.Run(source);
             // The chart is written before the report is printed, so a failure to write it leaves one error, not a report and an error.
-            int Emit<T>(T report, Func<Serialization.ReportJsonContext, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>> type,
-                Action<T, Spectre.Console.IAnsiConsole> render, DeviceSelection? asked)
+            if (plotFile is not null)
             {
-                if (plotFile is not null)
-                {
-                    var matrix = FitMatrix.Build(source, options, FitMatrix.ChartDevices(asked), InferenceArguments.Size(parse.GetValue(ram), "--ram"), marginBytes);
-                    ChartFile.Save(FitMatrixChart.Draw(matrix), plotFile, height: FitMatrixChart.HeightFor(matrix));
-                }
-                int exit = output.Emit(report, type, render);
-                if (plotFile is not null && !output.Json)
-                    output.Out.WriteLine($"Chart: {plotFile}");
-                return exit;
+                var matrix = request.Matrix(source);
+                ChartFile.Save(FitMatrixChart.Draw(matrix), plotFile, height: FitMatrixChart.HeightFor(matrix));
             }
-            if (parse.GetValue(tiers))
+            int exit = outcome switch
             {
-                if (parse.GetValue(device) is not null || parse.GetValue(count) is not null || parse.GetValue(ram) is not null)
-                    throw new UsageException("--tiers looks at every tier's catalog devices; leave out --device, --count and --ram");
-                return Emit(TierReport.Build(source, options, marginBytes: marginBytes), c => c.TierReport, FitRenderer.RenderTiers, null);
-            }
-            if (parse.GetValue(device) is not { } name)
-            {
-                if (parse.GetValue(count) is not null || parse.GetValue(ram) is not null)
-                    throw new UsageException("--count and --ram need --device (without it, fit ranks every catalog device)");
-                return Emit(FitRanking.Build(source, options, index.Devices), c => c.FitRanking, FitRenderer.RenderRanking, null);
-            }
-            var selection = parse.GetValue(count) is { } n ? index.Resolve(name, n) : index.Resolve(name);
-            var fit = new FitOptions(selection,
-                InferenceArguments.Size(parse.GetValue(ram), "--ram"),
-                parse.GetValue(storage) is { } s ? DeviceCatalog.ResolveStorage(s) : null,
-                marginBytes,
-                parse.GetValue(cpu) is { } c ? HostCpu(index.Resolve(c)) : null);
-            return Emit(FitReport.Build(source, options, fit), c => c.FitReport, FitRenderer.Render, selection);
+                { Report: { } report } => output.Emit(report, c => c.FitReport, FitRenderer.Render),
+                { Ranking: { } ranking } => output.Emit(ranking, c => c.FitRanking, FitRenderer.RenderRanking),
+                _ => output.Emit(outcome.Tiers!, c => c.TierReport, FitRenderer.RenderTiers),
+            };
+            if (plotFile is not null && !output.Json)
+                output.Out.WriteLine($"Chart: {plotFile}");
+            return exit;
         });
         return command;
     }
-
-    private static DeviceSpec HostCpu(DeviceSelection selection) => selection.Device.Kind == DeviceKind.Cpu
-        ? selection.Device
-        : throw new UsageException($"--cpu '{selection.Device.Id}' is not a CPU entry; name one such as ddr5-5600-2ch (see 'llmsizer devices --kind cpu')");
 }

@@ -1,14 +1,11 @@
 using System.CommandLine;
-using System.Globalization;
-using LlmSizer.Errors;
-using LlmSizer.Inference;
-using LlmSizer.Units;
+using LlmSizer.Requests;
 
 namespace LlmSizer.Cli.Commands;
 
 /// <summary>
 /// The inference options <c>estimate</c> and <c>fit</c> share (engine, weights, context, batch, cache types, flash attention,
-/// offload and vLLM settings), declared once and read into an <see cref="InferenceOptions"/>.
+/// offload and vLLM settings), declared once and read into an <see cref="InferenceRequest"/>.
 /// </summary>
 internal sealed class InferenceArguments
 {
@@ -34,54 +31,22 @@ internal sealed class InferenceArguments
             command.Options.Add(option);
     }
 
-    /// <summary>The options as parsed; bad values are <see cref="UsageException"/>s naming the option.</summary>
-    public InferenceOptions Read(ParseResult parse) => new()
+    /// <summary>The options as typed; <see cref="InferenceRequest.ToOptions"/> checks them. The engine is left null unless given.</summary>
+    public InferenceRequest Request(ParseResult parse) => new()
     {
-        Engine = Engine(parse.GetValue(engine)!),
-        WeightsType = parse.GetValue(weights),
-        ContextTokens = parse.GetValue(context),
-        Sequences = parse.GetValue(batch),
-        MicroBatchTokens = Positive(parse.GetValue(ubatch), "--ubatch"),
-        BatchTokens = Positive(parse.GetValue(batchTokens), "--batch-tokens"),
-        KvTypeK = parse.GetValue(kvType),
+        Engine = parse.GetResult(engine) is { Implicit: false } ? parse.GetValue(engine) : null,
+        Weights = parse.GetValue(weights),
+        Context = parse.GetValue(context),
+        Batch = parse.GetValue(batch),
+        Ubatch = parse.GetValue(ubatch),
+        BatchTokens = parse.GetValue(batchTokens),
+        KvType = parse.GetValue(kvType),
         KvTypeV = parse.GetValue(kvTypeV),
-        FlashAttention = Flash(parse.GetValue(flash)),
-        Mmap = OnOff(parse.GetValue(mmap), "--mmap") ?? true,
-        GpuLayers = parse.GetValue(gpuLayers) is { } n && n < 0 ? throw new UsageException($"--gpu-layers: expected 0 or more, found {n}") : parse.GetValue(gpuLayers),
-        CpuMoeLayers = parse.GetValue(cpuMoeLayers) is { } m && m < 0 ? throw new UsageException($"--cpu-moe-layers: expected 0 or more, found {m}") : parse.GetValue(cpuMoeLayers),
-        GpuMemoryUtilization = parse.GetValue(utilization) is { } u && (u <= 0 || u > 1)
-            ? throw new UsageException($"--gpu-memory-utilization: expected a share above 0 and at most 1, found {u.ToString(CultureInfo.InvariantCulture)}")
-            : parse.GetValue(utilization),
-        MaxBatchedTokens = Positive(parse.GetValue(batched), "--max-batched-tokens"),
+        FlashAttention = parse.GetValue(flash),
+        Mmap = parse.GetValue(mmap),
+        GpuLayers = parse.GetValue(gpuLayers),
+        CpuMoeLayers = parse.GetValue(cpuMoeLayers),
+        GpuMemoryUtilization = parse.GetValue(utilization),
+        MaxBatchedTokens = parse.GetValue(batched),
     };
-
-    /// <summary>Whether <c>--engine</c> was given (not only defaulted).</summary>
-    public bool EngineGiven(ParseResult parse) => parse.GetResult(engine) is { Implicit: false };
-
-    /// <summary>A size option such as <c>80GB</c> or <c>24GiB</c>, in bytes; null when not given.</summary>
-    public static long? Size(string? text, string option) => text is null ? null
-        : ByteSize.TryParse(text, out long bytes) && bytes > 0 ? bytes
-        : throw new UsageException($"{option} '{text}': expected a size such as 80GB or 24GiB");
-
-    private static InferenceEngine Engine(string name) => name.Trim().ToLowerInvariant() switch
-    {
-        "llama.cpp" or "llamacpp" or "llama-cpp" or "ollama" or "lmstudio" or "lm-studio" => InferenceEngine.LlamaCpp,
-        "vllm" => InferenceEngine.Vllm,
-        "transformers" or "hf" or "pytorch" => InferenceEngine.Transformers,
-        _ => throw new UsageException($"--engine '{name}': expected llama.cpp, vllm or transformers"),
-    };
-
-    private static bool? Flash(string? value) =>
-        value?.Trim().ToLowerInvariant() is null or "auto" ? null : OnOff(value, "--flash-attention", "on, off or auto");
-
-    private static bool? OnOff(string? value, string option, string expected = "on or off") => value?.Trim().ToLowerInvariant() switch
-    {
-        null => null,
-        "on" or "true" or "1" => true,
-        "off" or "false" or "0" => false,
-        _ => throw new UsageException($"{option} '{value}': expected {expected}"),
-    };
-
-    private static int? Positive(int? value, string option) =>
-        value is <= 0 ? throw new UsageException($"{option}: expected a positive number, found {value}") : value;
 }

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using LlmSizer.Cli.Rendering;
-using LlmSizer.Errors;
-using LlmSizer.Models;
-using LlmSizer.Reports;
+using LlmSizer.Requests;
 
 namespace LlmSizer.Cli.Commands;
 
@@ -21,17 +19,8 @@ internal static class ModelsCommand
             filter, family, min, max, json,
         };
         command.SetAction(parse => output.Emit(
-            ModelList.Build(parse.GetValue(filter), parse.GetValue(family), Size(parse.GetValue(min), "--min"), Size(parse.GetValue(max), "--max")),
+            new ModelListRequest { Filter = parse.GetValue(filter), Family = parse.GetValue(family), Min = parse.GetValue(min), Max = parse.GetValue(max) }.Build(FieldStyle.Cli),
             c => c.ModelList, ModelsRenderer.Render));
         return command;
-    }
-
-    private static long? Size(string? text, string option)
-    {
-        if (text is null)
-            return null;
-        if (BareSize.TryParse(text, out var size) && !size.IsMixture)
-            return size.Parameters;
-        throw new UsageException($"{option} '{text}': expected a size such as 500m, 7b or 1.5t");
     }
 }

@@ -2,7 +2,7 @@ using System.CommandLine;
 using LlmSizer.Cli.Charts;
 using LlmSizer.Cli.Rendering;
 using LlmSizer.Errors;
-using LlmSizer.Reports;
+using LlmSizer.Requests;
 using LlmSizer.Sampling;
 
 namespace LlmSizer.Cli.Commands;
@@ -45,48 +45,29 @@ internal static class SampleCommand
                 throw new UsageException("sample: give either --logits FILE or --example");
             if (useExample && parse.GetValue(probabilities))
                 throw new UsageException("sample: --probabilities describes a --logits file; the example needs no flag");
-            int drawCount = parse.GetValue(draws);
-            if (drawCount is < 0 or > 100_000_000)
-                throw new UsageException($"--draws {drawCount}: expected an integer from 0 to 100,000,000");
-            int shown = parse.GetValue(show);
-            if (shown is < 1 or > 10_000)
-                throw new UsageException($"--show {shown}: expected an integer from 1 to 10,000");
+            var request = new SampleRequest
+            {
+                Engine = parse.GetValue(engine),
+                Temperature = parse.GetValue(temperature),
+                TopK = parse.GetValue(topK),
+                TopP = parse.GetValue(topP),
+                MinP = parse.GetValue(minP),
+                TypicalP = parse.GetValue(typicalP),
+                RepetitionPenalty = parse.GetValue(repetition),
+                PresencePenalty = parse.GetValue(presence),
+                FrequencyPenalty = parse.GetValue(frequency),
+                PreviousTokens = parse.GetValue(previous),
+                Draws = parse.GetValue(draws),
+                Seed = parse.GetValue(seed),
+                Show = parse.GetValue(show),
+            }.Resolve(FieldStyle.Cli);
             string? plotFile = parse.GetValue(plot);
             if (plotFile is not null)
                 ChartFile.Check(plotFile);
-            var profile = SamplingEngineProfile.For(SamplingEngineNames.Parse(parse.GetValue(engine)!));
-
-            var defaulted = new List<string>();
-            T Pick<T>(T? given, T fallback, string name) where T : struct
-            {
-                if (given is { } value)
-                    return value;
-                defaulted.Add(name);
-                return fallback;
-            }
-            var d = profile.Defaults;
-            var settings = new SamplingSettings
-            {
-                Temperature = Pick(parse.GetValue(temperature), d.Temperature, "--temperature"),
-                TopK = Pick(parse.GetValue(topK), d.TopK, "--top-k"),
-                TopP = Pick(parse.GetValue(topP), d.TopP, "--top-p"),
-                MinP = Pick(parse.GetValue(minP), d.MinP, "--min-p"),
-                TypicalP = Pick(parse.GetValue(typicalP), d.TypicalP, "--typical-p"),
-                RepetitionPenalty = parse.GetValue(repetition) ?? d.RepetitionPenalty,
-                PresencePenalty = parse.GetValue(presence) ?? 0,
-                FrequencyPenalty = parse.GetValue(frequency) ?? 0,
-            };
-            // Settings are checked before the file is read: a usage error should not wait on a 64 MB parse.
-            settings.Validate(int.MaxValue);
-            string? previousText = parse.GetValue(previous);
-            if (!string.IsNullOrWhiteSpace(previousText) && !settings.HasPenalties)
-                throw new UsageException("--previous-tokens is only used by the penalties; give --repetition-penalty, --presence-penalty or --frequency-penalty too");
 
             var input = useExample ? ExampleDistribution.Create() : LogitsFile.Read(file!, parse.GetValue(probabilities));
             string inputName = useExample ? $"built-in example: \"{ExampleDistribution.Prompt}\"" : file!;
-            settings = settings with { PreviousTokens = PreviousTokens(previousText, input) };
-
-            var report = SampleReport.Build(input, inputName, settings, profile, defaulted, drawCount, parse.GetValue(seed), shown);
+            var report = request.Build(input, inputName);
             if (plotFile is not null)
                 ChartFile.Save(SampleChart.Draw(report), plotFile);
             int exit = output.Emit(report, c => c.SampleReport, SampleRenderer.Render);
@@ -95,22 +76,5 @@ internal static class SampleCommand
             return exit;
         });
         return command;
-    }
-
-    /// <summary>Comma-separated token names or ids, each resolved against the vocabulary (a name first, then an id).</summary>
-    private static IReadOnlyList<int> PreviousTokens(string? text, TokenLogits input)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-            return [];
-        var ids = new List<int>();
-        foreach (string part in text.Split(','))
-        {
-            string token = part.Trim();
-            int? id = input.Find(part) ?? input.Find(token);
-            if (id is null)
-                throw new UsageException($"--previous-tokens: '{token}' is neither a token name nor an id below {input.Count}");
-            ids.Add(id.Value);
-        }
-        return ids;
     }
 }

@@ -1,11 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using LlmSizer.Cli.Rendering;
-using LlmSizer.Errors;
-using LlmSizer.Hardware;
-using LlmSizer.Reports;
-using LlmSizer.Training;
-using LlmSizer.Training.Activations;
+using LlmSizer.Requests;
 
 namespace LlmSizer.Cli.Commands;
 
@@ -52,114 +48,40 @@ internal static class TrainCommand
             command.Options.Add(option);
         command.SetAction(parse =>
         {
-            var (gpu, count) = Device(parse.GetValue(device), parse.GetValue(gpuMemory));
-            int? gpuCount = parse.GetValue(gpus);
-            if (count is { } fixedCount && gpuCount is { } given && given != fixedCount)
-                throw new UsageException($"--device asks for {fixedCount} GPUs and --gpus for {given}; give the count once");
-            gpuCount ??= count;
-            var options = new TrainingOptions
+            var request = new TrainRequest
             {
-                Method = Method(parse.GetValue(method)!),
-                Optimizer = Optimizer.Parse(parse.GetValue(optimizer)!),
-                Precision = PrecisionBytes.Parse(parse.GetValue(precision)!),
+                Method = parse.GetValue(method),
+                Optimizer = parse.GetValue(optimizer),
+                Precision = parse.GetValue(precision),
                 LoraRank = parse.GetValue(rank),
-                LoraTargets = LoraTargets.Parse(parse.GetValue(targets)!),
-                SequenceTokens = parse.GetValue(seq),
+                LoraTargets = parse.GetValue(targets),
+                Seq = parse.GetValue(seq),
                 MicroBatch = parse.GetValue(microBatch),
-                GradientAccumulation = parse.GetValue(gradAccum),
-                Recompute = Recompute(parse.GetValue(recompute)!),
-                Attention = Attention(parse.GetValue(attention)!),
+                GradAccum = parse.GetValue(gradAccum),
+                Recompute = parse.GetValue(recompute),
+                Attention = parse.GetValue(attention),
                 ChunkedLoss = parse.GetValue(chunkedLoss),
                 OptimizerInBackward = parse.GetValue(optimizerInBackward),
-                Layout = new ParallelLayout
-                {
-                    Gpus = gpuCount ?? 1,
-                    TensorParallel = parse.GetValue(tp),
-                    PipelineParallel = parse.GetValue(pp),
-                    ExpertParallel = parse.GetValue(ep),
-                    SequenceParallel = parse.GetValue(sp),
-                    ZeroStage = parse.GetValue(zero),
-                    Offload = Offload(parse.GetValue(offload)!),
-                    OffloadTo = parse.GetValue(offloadDevice)!.Trim().ToLowerInvariant() switch
-                    {
-                        "cpu" => OffloadDevice.Cpu,
-                        "nvme" => OffloadDevice.Nvme,
-                        var other => throw new UsageException($"--offload-device '{other}': expected cpu or nvme"),
-                    },
-                    GpusPerNode = parse.GetValue(gpusPerNode),
-                },
-                Tokens = Tokens(parse.GetValue(tokens)),
-                ModelFlopsUtilization = parse.GetValue(mfu),
-                PricePerGpuHourUsd = parse.GetValue(price),
-            };
+                Zero = parse.GetValue(zero),
+                Offload = parse.GetValue(offload),
+                OffloadDevice = parse.GetValue(offloadDevice),
+                Tp = parse.GetValue(tp),
+                Pp = parse.GetValue(pp),
+                Ep = parse.GetValue(ep),
+                SequenceParallel = parse.GetValue(sp),
+                Gpus = parse.GetValue(gpus),
+                GpusPerNode = parse.GetValue(gpusPerNode),
+                Device = parse.GetValue(device),
+                GpuMemory = parse.GetValue(gpuMemory),
+                Tokens = parse.GetValue(tokens),
+                Mfu = parse.GetValue(mfu),
+                Price = parse.GetValue(price),
+            }.Resolve(FieldStyle.Cli);
             var source = InspectCommand.Open(parse.GetValue(model)!);
-            var report = TrainReport.Build(source, options, gpu, gpuCount is not null);
+            var report = request.Build(source);
             bool withExplain = parse.GetValue(explain);
             return output.Emit(report, c => c.TrainReport, (r, console) => TrainRenderer.Render(r, console, withExplain));
         });
         return command;
-    }
-
-    private static (DeviceSpec? Device, int? Count) Device(string? name, string? memory)
-    {
-        if (name is not null && memory is not null)
-            throw new UsageException("--device and --gpu-memory both name the GPU; give one");
-        if (memory is not null)
-            return (CustomDevice.FromMemory(InferenceArguments.Size(memory, "--gpu-memory")!.Value, memory), null);
-        if (name is null)
-            return (null, null);
-        var selection = DeviceCatalog.Resolve(name);
-        if (selection.Device.Kind != DeviceKind.Gpu && selection.Device.Kind != DeviceKind.UnifiedMemory)
-            throw new UsageException($"--device {name}: {selection.Device.Name} is not a GPU; training needs one");
-        // NAMExN fixes the count; a bare name leaves it to the search.
-        return (selection.Device, selection.Count > 1 ? selection.Count : null);
-    }
-
-    private static TrainingMethod Method(string text) => text.Trim().ToLowerInvariant() switch
-    {
-        "full" => TrainingMethod.Full,
-        "lora" => TrainingMethod.Lora,
-        "qlora" => TrainingMethod.Qlora,
-        _ => throw new UsageException($"--method '{text}': expected full, lora or qlora"),
-    };
-
-    private static Recomputation Recompute(string text) => text.Trim().ToLowerInvariant() switch
-    {
-        "none" or "off" => Recomputation.None,
-        "selective" => Recomputation.Selective,
-        "full" or "on" or "gradient-checkpointing" => Recomputation.Full,
-        _ => throw new UsageException($"--recompute '{text}': expected none, selective or full"),
-    };
-
-    private static AttentionKernel Attention(string text) => text.Trim().ToLowerInvariant() switch
-    {
-        "flash" or "sdpa" or "flash-attention" => AttentionKernel.Flash,
-        "eager" => AttentionKernel.Eager,
-        _ => throw new UsageException($"--attention '{text}': expected flash or eager"),
-    };
-
-    private static OffloadKind Offload(string text) => text.Trim().ToLowerInvariant() switch
-    {
-        "none" => OffloadKind.None,
-        "optimizer" or "opt" => OffloadKind.Optimizer,
-        "params" or "parameters" or "param" => OffloadKind.Parameters,
-        _ => throw new UsageException($"--offload '{text}': expected none, optimizer or params"),
-    };
-
-    /// <summary>A token count: a number (<c>2e12</c>, <c>300000000000</c>) or one with a K/M/B/T suffix (<c>1.4T</c>).</summary>
-    private static double? Tokens(string? text)
-    {
-        if (text is null)
-            return null;
-        string t = text.Trim();
-        double scale = 1;
-        if (t.Length > 0 && "kKmMbBgGtT".Contains(t[^1]))
-        {
-            scale = char.ToUpperInvariant(t[^1]) switch { 'K' => 1e3, 'M' => 1e6, 'B' or 'G' => 1e9, _ => 1e12 };
-            t = t[..^1];
-        }
-        if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !(value > 0) || !double.IsFinite(value * scale))
-            throw new UsageException($"--tokens '{text}': expected a positive count such as 2e12 or 1.4T");
-        return value * scale;
     }
 }

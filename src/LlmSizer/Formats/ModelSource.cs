@@ -60,7 +60,8 @@ public sealed record ModelSource(
             suggestions);
     }
 
-    private static bool LooksLikePath(string text) =>
+    /// <summary>Whether <paramref name="text"/> has the shape of a path, whether or not anything is there.</summary>
+    internal static bool LooksLikePath(string text) =>
         text.Contains('/') || text.Contains('\\')
         || text.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
         || text.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase)
@@ -76,26 +77,43 @@ public sealed record ModelSource(
         if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".safetensors.index.json", StringComparison.OrdinalIgnoreCase))
             return FromSafetensors(SafetensorsModel.Open(path), path, Path.GetFileName(path), ModelOrigin.SafetensorsFile, []);
         if (File.Exists(path))
-            return FromConfig(HuggingFaceConfigReader.ReadFile(path), path, path);
+            return FromConfig(HuggingFaceConfigReader.ReadFile(path), path, path, ModelOrigin.ConfigFile, new SourceFile(path, "config.json", 0), []);
 
         string name = Path.GetFileName(Path.GetFullPath(path).TrimEnd('/', '\\'));
         var files = Directory.GetFiles(path);
         if (files.Any(f => f.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)))
             return FromSafetensors(SafetensorsModel.Open(path), path, name, ModelOrigin.SafetensorsFile, []);
         var ggufs = files.Where(f => f.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).ToList();
-        var firstParts = ggufs.Where(f => !f.Contains("-of-", StringComparison.Ordinal) || f.Contains("-00001-of-", StringComparison.Ordinal)).ToList();
+        var firstParts = ggufs.Where(f => GgufSplit.IsFirstPart(Path.GetFileName(f))).ToList();
         if (firstParts.Count == 1)
             return FromGguf(GgufModel.Open(firstParts[0]), path, name, ModelOrigin.GgufFile, []);
         if (firstParts.Count > 1)
             throw new UsageException($"{path} holds {firstParts.Count} GGUF models ({string.Join(", ", firstParts.Select(Path.GetFileName))}): name one file");
-        return FromConfig(HuggingFaceConfigReader.ReadFile(path), path, name);
+        return FromConfig(HuggingFaceConfigReader.ReadFile(path), path, name, ModelOrigin.ConfigFile, new SourceFile(path, "config.json", 0), []);
     }
 
-    private static ModelSource FromConfig(HuggingFaceConfig config, string id, string name) =>
-        new(new ResolvedModel(id, name, ModelOrigin.ConfigFile, config.Spec, config.Notes, CheckpointDtype: config.CheckpointDtype),
-            null, ModelParameters.FromSpec(config.Spec), [new SourceFile(id, "config.json", 0)], []);
+    internal static ModelSource FromConfig(HuggingFaceConfig config, string id, string name, ModelOrigin origin, SourceFile file, IReadOnlyList<string> extraNotes) =>
+        new(new ResolvedModel(id, name, origin, config.Spec, [.. extraNotes, .. config.Notes], CheckpointDtype: config.CheckpointDtype),
+            null, ModelParameters.FromSpec(config.Spec), [file], []);
 
-    private static ModelSource FromGguf(GgufModel gguf, string id, string name, ModelOrigin origin, IReadOnlyList<string> extraNotes)
+    /// <summary>
+    /// A config.json read beside weights: its architecture when it reads cleanly, else null and a note, since the
+    /// tensors still count without it.
+    /// </summary>
+    internal static HuggingFaceConfig? ConfigBesideWeights(ReadOnlySpan<byte> json, string sourceName, List<string> notes)
+    {
+        try
+        {
+            return HuggingFaceConfigReader.Parse(json, sourceName);
+        }
+        catch (InputException e)
+        {
+            notes.Add($"config.json not used: {e.Message}");
+            return null;
+        }
+    }
+
+    internal static ModelSource FromGguf(GgufModel gguf, string id, string name, ModelOrigin origin, IReadOnlyList<string> extraNotes)
     {
         string display = gguf.Metadata.String("general.name") is { Length: > 0 } general ? $"{general} ({name})" : name;
         var model = new ResolvedModel(id, display, origin, gguf.Spec, [.. extraNotes, .. gguf.Notes]);
@@ -103,7 +121,7 @@ public sealed record ModelSource(
         return WithInventory(model, gguf.Inventory, files);
     }
 
-    private static ModelSource FromSafetensors(SafetensorsModel st, string id, string name, ModelOrigin origin, IReadOnlyList<string> extraNotes)
+    internal static ModelSource FromSafetensors(SafetensorsModel st, string id, string name, ModelOrigin origin, IReadOnlyList<string> extraNotes)
     {
         var notes = new List<string>(extraNotes);
         if (st.Config is { } config)
@@ -142,14 +160,9 @@ public sealed record ModelSource(
         if (snapshot.Has("config.json"))
         {
             configBytes = snapshot.ReadSmallFile("config.json", HuggingFaceConfigReader.MaxConfigBytes);
-            try
-            {
-                config = HuggingFaceConfigReader.Parse(configBytes, $"{id}/config.json");
-            }
-            catch (InputException e) when (HasWeights(snapshot))
-            {
-                notes.Add($"config.json not used: {e.Message}");
-            }
+            config = HasWeights(snapshot)
+                ? ConfigBesideWeights(configBytes, $"{id}/config.json", notes)
+                : HuggingFaceConfigReader.Parse(configBytes, $"{id}/config.json");
         }
 
         var safetensors = snapshot.Files.Where(f => f.Path.EndsWith(".safetensors", StringComparison.Ordinal) && !f.Path.Contains('/')).ToList();
@@ -176,8 +189,7 @@ public sealed record ModelSource(
         }
 
         if (config is not null)
-            return new ModelSource(new ResolvedModel(id.ToString(), id.Repo, ModelOrigin.HuggingFaceHub, config.Spec, [.. notes, .. config.Notes],
-                CheckpointDtype: config.CheckpointDtype), null, ModelParameters.FromSpec(config.Spec), [new SourceFile($"{id}/config.json", "config.json", configBytes!.Length)], []);
+            return FromConfig(config, id.ToString(), id.Repo, ModelOrigin.HuggingFaceHub, new SourceFile($"{id}/config.json", "config.json", configBytes!.Length), notes);
         throw new InputException(id.ToString(), "files", "expected config.json, safetensors or GGUF files in the repo, found none");
     }
 

@@ -17,6 +17,8 @@ public enum ModelOrigin
     HuggingFaceHub,
     /// <summary>A model in Ollama's store.</summary>
     Ollama,
+    /// <summary>Files dropped on the web page, read from the first bytes the browser sent (JSON "upload").</summary>
+    Upload,
 }
 
 /// <summary>A model the user named, resolved to an architecture, with what was assumed on the way.</summary>

@@ -137,6 +137,10 @@ internal sealed class GgufByteReader : IDisposable
             if (n <= 0)
                 break;
             got += n;
+            // A short read gives what the source has at hand (an upload holds only a file's first bytes): once the
+            // value asked for is in, asking for the rest of the chunk would read past the header for nothing.
+            if (got >= count)
+                break;
         }
         bufferCount = got;
         // The source promised Length bytes; a shorter read means the file shrank or the server cut the range.

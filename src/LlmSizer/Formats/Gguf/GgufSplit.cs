@@ -17,6 +17,10 @@ internal static partial class GgufSplit
     [GeneratedRegex(@"^(?<prefix>.+)-(?<no>\d{5})-of-(?<count>\d{5})\.gguf$")]
     private static partial Regex PartName();
 
+    /// <summary>Whether <paramref name="fileName"/> opens a model: a whole file, or part 1 of a split one (<c>-00001-of-N</c>).</summary>
+    public static bool IsFirstPart(string fileName) =>
+        PartName().Match(fileName) is not { Success: true } match || match.Groups["no"].Value == "00001";
+
     /// <summary>The headers of every part, in part order; just <paramref name="opened"/> for a single-file model.</summary>
     public static IReadOnlyList<GgufHeader> ReadParts(GgufHeader opened, SiblingOpener open)
     {
