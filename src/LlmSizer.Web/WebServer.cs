@@ -33,6 +33,8 @@ public static class WebServer
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 << 10;
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // A value that does not bind (context=abc) must reach ErrorHandling as an exception, in production as in tests.
+        builder.Services.Configure<RouteHandlerOptions>(routing => routing.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, WebJsonContext.Default);

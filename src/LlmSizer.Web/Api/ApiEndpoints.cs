@@ -68,8 +68,8 @@ internal static class ApiEndpoints
                     Inference = Inference(q), Device = f.Device, Count = f.Count, Ram = f.Ram, Storage = f.Storage, Cpu = f.Cpu,
                     Margin = f.Margin, Tiers = f.Tiers ?? false,
                 };
-                request.Validate(Style);
-                var outcome = request.Run(models.Resolve(q.Model), DeviceCatalog.Index, Style);
+                var resolved = request.Resolve(DeviceCatalog.Index, Style);
+                var outcome = resolved.Run(models.Resolve(q.Model));
                 return outcome.Report is { } report ? Results.Json(report, json.FitReport)
                     : outcome.Ranking is { } ranking ? Results.Json(ranking, json.FitRanking)
                     : Results.Json(outcome.Tiers!, json.TierReport);
@@ -91,9 +91,8 @@ internal static class ApiEndpoints
                     throw new UsageException("example: GET samples the built-in example (example=true); POST a logits file to sample your own");
                 if (q.Probabilities is not null)
                     throw new UsageException("probabilities describes a posted logits file; the example needs no flag");
-                var request = Sample(q);
-                request.Validate(Style);
-                return Results.Json(request.Build(ExampleDistribution.Create(), $"built-in example: \"{ExampleDistribution.Prompt}\"", Style), json.SampleReport);
+                var request = Sample(q).Resolve(Style);
+                return Results.Json(request.Build(ExampleDistribution.Create(), $"built-in example: \"{ExampleDistribution.Prompt}\""), json.SampleReport);
             })
             .Allow<SampleQuery>().Produces<SampleReport>().ProducesProblem(400)
             .WithSummary("Sampling settings applied to the built-in example distribution (llmsizer sample --example --json)");
@@ -102,13 +101,12 @@ internal static class ApiEndpoints
             {
                 if (q.Example is not null)
                     throw new UsageException("example: POST samples the logits in the body; GET /api/sample?example=true samples the built-in example");
-                var request = Sample(q);
-                request.Validate(Style);
+                var request = Sample(q).Resolve(Style);
                 byte[] body = await RequestBody.ReadAsync(context, MaxLogitsBytes, "text/csv", "application/json", "text/plain");
                 var input = LogitsFile.Parse(body, "request body", q.Probabilities ?? false);
-                return Results.Json(request.Build(input, "request body", Style), json.SampleReport);
+                return Results.Json(request.Build(input, "request body"), json.SampleReport);
             })
-            .Allow<SampleQuery>().Accepts<string>("application/json", "text/csv").Produces<SampleReport>().ProducesProblem(400)
+            .Allow<SampleQuery>().Produces<SampleReport>().ProducesProblem(400)
             .ProducesProblem(413).ProducesProblem(415).ProducesProblem(422)
             .WithSummary("Sampling settings applied to posted logits: a JSON array, a JSON object {token: logit} or CSV lines token,logit (8 MiB at most)");
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using LlmSizer.Errors;
-using LlmSizer.Formats;
+using LlmSizer.Formats.Uploads;
 using LlmSizer.Reports;
 using LlmSizer.Web.Hosting;
 using LlmSizer.Web.Serialization;
@@ -15,9 +15,9 @@ namespace LlmSizer.Web.Api;
 internal static class UploadEndpoint
 {
     /// <summary>All parts together: a 262,144-token vocabulary's GGUF header is about 7 MB; safetensors headers are smaller.</summary>
-    public const long MaxBodyBytes = 32L << 20;
+    public const long MaxBodyBytes = UploadLimits.MaxTotalPrefixBytes;
 
-    public const int MaxFiles = 256;
+    public const int MaxFiles = UploadLimits.MaxFiles;
 
     public static void Map(RouteGroupBuilder api, UploadStore uploads)
     {
@@ -46,13 +46,13 @@ internal static class UploadEndpoint
                         await stream.ReadExactlyAsync(prefix, context.RequestAborted);
                     headers.Add(new HeaderUpload(files[i].FileName, lengths[i], prefix));
                 }
-                string id = ModelSource.UploadId(headers);
-                var source = uploads.Find(id) ?? ModelSource.FromHeaders(headers);
+                string id = UploadedModel.UploadId(headers);
+                var source = uploads.Find(id) ?? UploadedModel.Open(headers);
                 uploads.Add(id, source);
                 return Results.Json(new UploadResult(id, InspectReport.Build(source)), WebJson.Web.UploadResult);
             })
             .AddEndpointFilter(QueryCheck.Allow([]))
-            .Accepts<IFormFileCollection>("multipart/form-data").Produces<UploadResult>()
+            .Produces<UploadResult>()
             .ProducesProblem(400).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422)
             .WithSummary("Reads a model from the header bytes of dropped files (parts 'file', field 'lengths'); later requests name it by the returned id")
             .DisableAntiforgery();

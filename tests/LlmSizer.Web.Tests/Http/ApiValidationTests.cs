@@ -8,9 +8,10 @@ namespace LlmSizer.Web.Tests.Http;
 public sealed class ApiValidationTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
 {
     [Theory]
-    [InlineData("/api/estimate?model=llama-3.1-8b&kvType=q9_9", "kvType 'q9_9'")]
+    [InlineData("/api/estimate?model=llama-3.1-8b&kvType=q9_9", "unknown KV cache type \"q9_9\"")]
     [InlineData("/api/estimate?model=llama-3.1-8b&engine=tgi", "engine 'tgi': expected llama.cpp, vllm or transformers")]
-    [InlineData("/api/estimate?model=llama-3.1-8b&context=abc", "context")]
+    [InlineData("/api/estimate?model=llama-3.1-8b&context=abc", "context 'abc': expected a whole number")]
+    [InlineData("/api/train?model=llama-3.1-8b&chunkedLoss=maybe", "chunkedLoss 'maybe': expected true or false")]
     [InlineData("/api/estimate?model=llama-3.1-8b&batch=0", "batch")]
     [InlineData("/api/estimate?model=llama-3.1-8b&gpuMemoryUtilization=1.5", "gpuMemoryUtilization")]
     [InlineData("/api/estimate?model=llama-3.1-8b&contxt=8192", "unknown parameter 'contxt'")]

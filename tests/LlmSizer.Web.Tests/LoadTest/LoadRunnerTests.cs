@@ -1,6 +1,7 @@
 using LlmSizer.Web.LoadTest;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LlmSizer.Web.Tests.LoadTest;
 
