@@ -87,7 +87,7 @@ public sealed class InferenceViewTests(BrowserFixture fixture)
         var curve = MemoryCurve.Build(Llama70B, options, [DeviceCatalog.Resolve("rtx-4090"), DeviceCatalog.Resolve("h100-sxm", 2)]);
         Assert.Equal(curve.Series.Count, await s.Page.Locator("#memory-curve polyline").CountAsync());
         Assert.Equal(curve.Series.Select(x => x.Weights), (await s.Page.Locator("#memory-curve-legend li").AllInnerTextsAsync()).Select(t => t.Trim()));
-        var capacities = await s.Page.Locator("#memory-bar .cap-label").AllInnerTextsAsync();
+        var capacities = await s.Page.Locator("#memory-bar .cap-label").AllTextContentsAsync();
         Assert.Equal([$"rtx-4090 {Shown.GiB(curve.Capacities[0].UsableBytes)}", $"h100-sxm ×2 {Shown.GiB(curve.Capacities[1].UsableBytes)}"], capacities);
 
         await s.ScreenshotAsync("desktop-inference-70b");

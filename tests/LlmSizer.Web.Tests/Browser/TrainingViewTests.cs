@@ -21,7 +21,7 @@ public sealed class TrainingViewTests(BrowserFixture fixture)
         Assert.Equal(Shown.Int(full.Gpus.Count), await s.KpiAsync("gpus"));
         // Mixed-precision AdamW keeps 2 + 2 + 12 bytes per parameter (ZeRO, Rajbhandari et al. 2020, §3.1): bf16 weights of
         // 8,030,261,248 parameters are 16,060,522,496 bytes, and the fp32 master copy with m and v 96,363,134,976.
-        var legend = await s.Page.Locator("#training-bar-legend li").AllInnerTextsAsync();
+        var legend = await s.Page.Locator("#training-bar-legend li").AllTextContentsAsync();
         Assert.Contains($"weights {Shown.GiB(16_060_522_496)}", legend);
         Assert.Contains($"optimizer and master weights {Shown.GiB(96_363_134_976)}", legend);
 

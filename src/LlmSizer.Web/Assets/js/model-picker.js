@@ -93,7 +93,7 @@ export function setupModelPicker(models) {
     const names = [...files].map((f) => f.name).join(', ');
     fill(status, `Reading the header of ${names}…`);
     try {
-      const { model } = await tracked(uploadModel(files));
+      const { model } = await uploadModel(files);
       fileNames.set(model, names);
       clearError('upload');
       if (model === state.model) refreshSummary();

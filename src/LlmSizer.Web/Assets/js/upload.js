@@ -3,6 +3,7 @@
 // length and the JSON header it announces; config.json and index files whole (they are small).
 
 import { ApiError, request } from './api.js';
+import { tracked } from './schedule.js';
 
 const MIB = 2 ** 20;
 const FIRST_GGUF_BYTES = MIB;
@@ -51,8 +52,9 @@ export async function uploadModel(files, onProgress) {
   throw new Error(`${list.map((f) => f.name).join(', ')}: the header was still incomplete after ${MAX_TRIES} tries`);
 }
 
-/** Makes `zone` accept dropped files and `input` chosen ones; `onFiles(fileList)` gets either. */
-export function dropZone(zone, input, onFiles) {
+/** Makes `zone` accept dropped files and `input` chosen ones; `onFiles(fileList)` gets either (the page is busy until it is done). */
+export function dropZone(zone, input, handle) {
+  const onFiles = (files) => tracked(Promise.resolve(handle(files)));
   zone.addEventListener('dragover', (event) => {
     event.preventDefault();
     zone.classList.add('over');
