@@ -69,8 +69,12 @@ internal sealed class PageSession : IAsyncDisposable
     }
 
     /// <summary>Saves a full-page screenshot as TestResults/screenshots/<paramref name="name"/>.png.</summary>
-    public Task ScreenshotAsync(string name) =>
-        Page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, name + ".png"), FullPage = true });
+    public async Task ScreenshotAsync(string name)
+    {
+        // From the top, so the sticky header sits where a reader sees it.
+        await Page.EvaluateAsync("() => window.scrollTo(0, 0)");
+        await Page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, name + ".png"), FullPage = true });
+    }
 
     /// <summary>Asserts that nothing went wrong in the page, except problems matching <paramref name="allowed"/>.</summary>
     public void AssertNoProblems(Func<string, bool>? allowed = null)

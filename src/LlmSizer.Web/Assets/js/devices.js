@@ -3,7 +3,7 @@
 
 import { h, byId, fill } from './dom.js';
 import { state, update } from './state.js';
-import { gib } from './format.js';
+import { GIB, int } from './format.js';
 
 const KIND_LABELS = { gpu: 'GPUs', unified: 'Apple Silicon and unified memory', cpu: 'CPU and system RAM' };
 const COUNTS = [1, 2, 3, 4, 6, 8];
@@ -29,7 +29,7 @@ const shortName = (name) => name.replace(/^NVIDIA (GeForce )?/, '').replace(/^AM
 
 function deviceSelect(id, value, label, kinds = ['gpu', 'unified', 'cpu']) {
   const groups = kinds.map((kind) => h('optgroup', { label: KIND_LABELS[kind] },
-    [...catalog.values()].filter((d) => d.kind === kind).map((d) => h('option', { value: d.id }, `${shortName(d.name)} · ${gib(d.memoryBytes)}`))));
+    [...catalog.values()].filter((d) => d.kind === kind).map((d) => h('option', { value: d.id }, `${shortName(d.name)} · ${int(Math.round(d.memoryBytes / GIB))} GiB`))));
   const select = h('select', { id, 'aria-label': label }, groups);
   select.value = value;
   return select;

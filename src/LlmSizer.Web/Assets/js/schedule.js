@@ -2,7 +2,7 @@
 // While any update is waiting or running, <body data-busy> is set (screen readers get aria-busy per view; scripts and
 // the browser tests wait on this).
 
-const DELAY_MS = 35;
+const DELAY_MS = 30;
 let pending = 0;
 
 function mark(delta) {
