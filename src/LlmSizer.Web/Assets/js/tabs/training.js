@@ -79,7 +79,10 @@ function render(r) {
       formula: r.method === 'full' ? 'every parameter' : 'LoRA adapters: r × (in + out) per adapted matrix, as PEFT counts them',
       inputs: r.settings,
       source: SOURCE,
-    }, `of ${params(r.parameters.total)}`));
+    }, `of ${params(r.parameters.total)}`),
+    m.cpuBytesPerNode + m.nvmeBytesPerNode > 0 ? kpi('offloaded', 'Offloaded per node', gib(m.cpuBytesPerNode + m.nvmeBytesPerNode), totalExplanation('Offloaded state per node',
+      m.cpuBytesPerNode + m.nvmeBytesPerNode, r.items.filter((i) => i.location !== 'GPU').map((i) => ({ name: `${i.name} (${i.location})`, bytes: i.bytes })), SOURCE),
+    `CPU RAM ${gib(m.cpuBytesPerNode)} · NVMe ${gib(m.nvmeBytesPerNode)}`) : null);
 
   stackedBar(byId('training-bar'), byId('training-bar-legend'), {
     segments: CATEGORIES.map((cat) => {
