@@ -27,9 +27,6 @@ internal sealed class PageSession : IAsyncDisposable
 
     public IPage Page { get; }
 
-    /// <summary>What went wrong in the page so far (console errors and warnings, exceptions, CSP violations).</summary>
-    public IReadOnlyList<string> Problems => problems;
-
     /// <summary>Opens <paramref name="query"/> (e.g. "?tab=training") at the given viewport and waits until the page has settled.</summary>
     public static async Task<PageSession> OpenAsync(BrowserFixture fixture, string query = "", int width = DesktopWidth, int height = DesktopHeight)
     {

@@ -67,5 +67,3 @@ export function update(patch) {
 export function subscribe(listener) {
   listeners.add(listener);
 }
-
-export const defaults = DEFAULTS;

@@ -15,12 +15,12 @@ import { distributionChart } from '../charts/distribution.js';
 const KEYS = ['sEngine', 'temperature', 'topK', 'topP', 'minP'];
 const MAX_LOGITS_BYTES = 8 * 2 ** 20; // the server's limit for POST /api/sample
 const ROWS = 12;
-// Slider id → state key, the report's settings field, how a value reads, and the value that switches the stage off.
+// Slider id → state key, the report's settings field, and how a value reads.
 const SLIDERS = [
-  ['s-temperature', 'temperature', 'temperature', (v) => (v === 0 ? '0 (greedy)' : decimal(v, 2)), null],
-  ['s-top-k', 'topK', 'topK', (v) => (v === 0 ? 'off' : String(v)), 0],
-  ['s-top-p', 'topP', 'topP', (v) => (v >= 1 ? 'off' : decimal(v, 2)), 1],
-  ['s-min-p', 'minP', 'minP', (v) => (v === 0 ? 'off' : decimal(v, 2)), 0],
+  ['s-temperature', 'temperature', 'temperature', (v) => (v === 0 ? '0 (greedy)' : decimal(v, 2))],
+  ['s-top-k', 'topK', 'topK', (v) => (v === 0 ? 'off' : String(v))],
+  ['s-top-p', 'topP', 'topP', (v) => (v >= 1 ? 'off' : decimal(v, 2))],
+  ['s-min-p', 'minP', 'minP', (v) => (v === 0 ? 'off' : decimal(v, 2))],
 ];
 const SOURCE = 'docs/METHOD.md, "Sampling" (Sampling/: stages, engine orders, log-sum-exp)';
 
@@ -52,12 +52,13 @@ const entropyExplanation = (stage) => ({
 function renderChart() {
   const stages = report.stages;
   const last = stages.length - 1;
-  const [before, after] = pick < 1 ? [stages[0], stages[last]] : [stages[pick - 1], stages[pick]];
-  const finalStage = { ...stages[last], name: 'all stages', candidates: report.final.length ? report.final : stages[last].candidates };
+  const [before, after] = pick < 1
+    ? [stages[0], { ...stages[last], name: 'all stages', candidates: report.final.length ? report.final : stages[last].candidates }]
+    : [stages[pick - 1], stages[pick]];
   fill(byId('stage-picker'),
     [[-1, 'input → final'], ...stages.slice(1).map((st, i) => [i + 1, `${st.name} ${st.setting}`])].map(([i, label]) =>
       h('button', { type: 'button', class: 'chip', 'aria-pressed': String(i === pick), onclick: () => { pick = i; renderChart(); } }, label)));
-  distributionChart(byId('distribution'), byId('distribution-legend'), before, pick < 1 ? finalStage : after, ROWS);
+  distributionChart(byId('distribution'), byId('distribution-legend'), before, after, ROWS);
 }
 
 function render(r) {
@@ -66,6 +67,7 @@ function render(r) {
   syncControls(r.settings);
   const input = r.stages[0];
   const top = r.final[0];
+  const finalEntropy = entropyExplanation({ ...r.stages.at(-1), name: 'the last stage', entropyNats: r.entropyNats, effectiveCandidates: r.effectiveCandidates });
   fill(byId('sampling-kpis'),
     kpi('survivors', 'Tokens that can be drawn', int(r.finalSurvivors), {
       title: 'Survivors', value: `${int(r.finalSurvivors)} of ${int(r.vocabularySize)} tokens`,
@@ -73,10 +75,8 @@ function render(r) {
       inputs: r.stages.map((st) => ({ name: `${st.name} ${st.setting}`.trim(), value: `${int(st.survivors)} left` })),
       source: r.orderSource,
     }, `of ${int(r.vocabularySize)} · ${r.engine}`, 'accent'),
-    kpi('entropy', 'Entropy', `${decimal(r.entropyNats, 3)} nats`, entropyExplanation({ ...r.stages.at(-1), name: 'the last stage', entropyNats: r.entropyNats, effectiveCandidates: r.effectiveCandidates }),
-      `input ${decimal(input.entropyNats, 3)} nats`),
-    kpi('effective', 'Effective candidates', decimal(r.effectiveCandidates, 2), entropyExplanation({ ...r.stages.at(-1), name: 'the last stage', entropyNats: r.entropyNats, effectiveCandidates: r.effectiveCandidates }),
-      `input ${decimal(input.effectiveCandidates, 2)}`),
+    kpi('entropy', 'Entropy', `${decimal(r.entropyNats, 3)} nats`, finalEntropy, `input ${decimal(input.entropyNats, 3)} nats`),
+    kpi('effective', 'Effective candidates', decimal(r.effectiveCandidates, 2), finalEntropy, `input ${decimal(input.effectiveCandidates, 2)}`),
     top ? kpi('top', `Top token “${top.token}”`, `${decimal(top.probability * 100, 2)}%`, {
       title: `Probability of “${top.token}”`, value: `${decimal(top.probability * 100, 4)}% after every stage (${decimal(input.candidates[0].probability * 100, 2)}% in the input)`,
       formula: 'each stage keeps its survivors and renormalizes: p_i = e^(z_i/T) / Σ_survivors e^(z_j/T)',
