@@ -12,6 +12,10 @@ namespace LlmSizer.Web.Api;
 /// </summary>
 internal sealed class ModelResolver(UploadStore uploads, bool hubEnabled)
 {
+    /// <summary>Catalog ids and bare sizes resolve to the same model every time; the first few thousand are kept.</summary>
+    private const int MaxNamed = 4096;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ModelSource> named = new(StringComparer.OrdinalIgnoreCase);
+
     public ModelSource Resolve(string? model)
     {
         string text = model?.Trim() ?? "";
@@ -24,6 +28,11 @@ internal sealed class ModelResolver(UploadStore uploads, bool hubEnabled)
             return hubEnabled
                 ? ModelSource.Open(text, new ModelSourceOptions { Hub = HubOptions.FromEnvironment() })
                 : throw new UsageException($"model '{text}': Hugging Face Hub look-ups are off on this server; start it with 'llmsizer serve --hub' to allow them");
-        return ModelSource.FromCatalogOrSize(text, "or an upload id (the web API reads no paths: drop the file on the page instead)");
+        if (named.TryGetValue(text, out var known))
+            return known;
+        var source = ModelSource.FromCatalogOrSize(text, "or an upload id (the web API reads no paths: drop the file on the page instead)");
+        if (named.Count < MaxNamed)
+            named.TryAdd(text, source);
+        return source;
     }
 }
