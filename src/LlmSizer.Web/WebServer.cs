@@ -40,13 +40,6 @@ public static class WebServer
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, WebJsonContext.Default);
             json.SerializerOptions.TypeInfoResolverChain.Insert(1, ReportJsonContext.Default);
         });
-        // GET answers are pure functions of their path and query (catalog models are fixed, upload ids are content hashes):
-        // a slider moved back to a value it had is answered from memory. Bounded; entries expire after ten minutes.
-        builder.Services.AddOutputCache(cache =>
-        {
-            cache.SizeLimit = 64L << 20;
-            cache.DefaultExpirationTimeSpan = TimeSpan.FromMinutes(10);
-        });
         builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "LlmSizer";
@@ -58,7 +51,6 @@ public static class WebServer
         var guard = new RequestGuard(loopbackOnly);
         app.Use(ErrorHandling.Middleware);
         app.Use(guard.Middleware);
-        app.UseOutputCache();
 
         var uploads = new UploadStore();
         var models = new ModelResolver(uploads, builder.Configuration.GetValue("LlmSizer:Hub", false));

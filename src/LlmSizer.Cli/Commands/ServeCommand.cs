@@ -25,7 +25,7 @@ internal static class ServeCommand
         var allowRemote = new Option<bool>("--allow-remote") { Description = "Allow a non-loopback --urls address (anyone who can reach it can use the server)" };
         var loadTest = new Option<int?>("--load-test") { Description = "Instead of serving: start on a free loopback port, send N requests, print throughput and latency, stop" };
         var concurrency = new Option<int>("--concurrency") { Description = "With --load-test: concurrent clients, one connection each", DefaultValueFactory = _ => 32 };
-        var loadPath = new Option<string>("--load-path") { Description = "With --load-test: the path and query each request asks for; {i} becomes the request's number (every answer different, none from the output cache)", DefaultValueFactory = _ => DefaultLoadPath };
+        var loadPath = new Option<string>("--load-path") { Description = "With --load-test: the path and query each request asks for; {i} becomes the request's number, so every answer is computed afresh", DefaultValueFactory = _ => DefaultLoadPath };
         var json = CommonOptions.Json();
         var command = new Command("serve", "The local web page and JSON API (same results as the CLI), or a bounded load run against it")
         {

@@ -23,8 +23,6 @@ internal static class ApiEndpoints
 
     private const FieldStyle Style = FieldStyle.Query;
 
-    // GET answers are cached (WebServer): each is a pure function of its query. Not /curve: the output cache reorders repeated
-    // query values, and the order of its devices is the order of the capacity lines.
     public static void Map(WebApplication app, ModelResolver models, UploadStore uploads)
     {
         var api = app.MapGroup("/api").WithTags("LlmSizer");
@@ -33,18 +31,15 @@ internal static class ApiEndpoints
         api.MapGet("/models", ([AsParameters] ModelsQuery q) =>
                 Results.Json(new ModelListRequest { Filter = q.Filter, Family = q.Family, Min = q.Min, Max = q.Max }.Build(Style), json.ModelList))
             .Allow<ModelsQuery>().Produces<ModelList>().ProducesProblem(400)
-            .CacheOutput()
             .WithSummary("The model catalog (llmsizer models --json)");
 
         api.MapGet("/devices", ([AsParameters] DevicesQuery q) =>
                 Results.Json(new DeviceListRequest { Filter = q.Filter, Kind = q.Kind, Storage = q.Storage ?? false }.Build(Style), json.DeviceList))
             .Allow<DevicesQuery>().Produces<DeviceList>().ProducesProblem(400)
-            .CacheOutput()
             .WithSummary("The device catalog, or storage classes with storage=true (llmsizer devices --json)");
 
         api.MapGet("/inspect", (string? model) => Results.Json(InspectReport.Build(models.Resolve(model)), json.InspectReport))
             .Allow("model").Produces<InspectReport>().ProducesProblem(400).ProducesProblem(404)
-            .CacheOutput()
             .WithSummary("Parameters with their breakdown and weight bytes per format (llmsizer inspect --json)");
 
         api.MapGet("/estimate", ([AsParameters] InferenceQuery q) =>
@@ -53,7 +48,6 @@ internal static class ApiEndpoints
                 return Results.Json(EstimateReport.Build(models.Resolve(q.Model), options), json.EstimateReport);
             })
             .Allow<InferenceQuery>().Produces<EstimateReport>().ProducesProblem(400).ProducesProblem(404)
-            .CacheOutput()
             .WithSummary("Inference memory line by line on one engine (llmsizer estimate --json)");
 
         api.MapGet("/curve", ([AsParameters] InferenceQuery q, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "device")] string[]? device) =>
@@ -81,7 +75,6 @@ internal static class ApiEndpoints
                     : Results.Json(outcome.Tiers!, json.TierReport);
             })
             .Allow<InferenceQuery, FitQuery>().Produces<FitReport>().Produces<FitRanking>().Produces<TierReport>().ProducesProblem(400).ProducesProblem(404)
-            .CacheOutput()
             .WithSummary("Will it fit: a FitReport with device, a FitRanking of catalog devices without, a TierReport with tiers=true (llmsizer fit --json)");
 
         api.MapGet("/train", ([AsParameters] TrainQuery q) =>
@@ -90,7 +83,6 @@ internal static class ApiEndpoints
                 return Results.Json(resolved.Build(models.Resolve(q.Model)), json.TrainReport);
             })
             .Allow<TrainQuery>().Produces<TrainReport>().ProducesProblem(400).ProducesProblem(404)
-            .CacheOutput()
             .WithSummary("Training memory per GPU, GPU count, time and checkpoints (llmsizer train --json)");
 
         api.MapGet("/sample", ([AsParameters] SampleQuery q) =>
@@ -103,7 +95,6 @@ internal static class ApiEndpoints
                 return Results.Json(request.Build(ExampleDistribution.Create(), $"built-in example: \"{ExampleDistribution.Prompt}\""), json.SampleReport);
             })
             .Allow<SampleQuery>().Produces<SampleReport>().ProducesProblem(400)
-            .CacheOutput()
             .WithSummary("Sampling settings applied to the built-in example distribution (llmsizer sample --example --json)");
 
         api.MapPost("/sample", async (HttpContext context, [AsParameters] SampleQuery q) =>

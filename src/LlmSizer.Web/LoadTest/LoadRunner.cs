@@ -7,7 +7,7 @@ namespace LlmSizer.Web.LoadTest;
 /// Fires a fixed number of GET requests at one URL from a fixed number of concurrent clients (each keeps one connection),
 /// timing each from send to the last body byte, and stops by itself: every request has a timeout and the run a deadline.
 /// A <c>{i}</c> in the URL becomes the request's number (timed requests 1…N, warm-up after N), so that every request asks
-/// for a different answer and none comes from the server's output cache.
+/// for a different answer (a model, context or batch never computed before in the run).
 /// </summary>
 public static class LoadRunner
 {
