@@ -13,8 +13,8 @@ using LlmSizer.Web.Serialization;
 namespace LlmSizer.Web.Api;
 
 /// <summary>
-/// The JSON API: one endpoint per CLI command, each a thin shell — query text into the library's request record, the library
-/// call, the report serialised exactly as the CLI's <c>--json</c> prints it (compact rather than indented).
+/// The JSON API: one endpoint per CLI command, each a thin shell — the query bound straight onto the library's request record
+/// (parameter names are its properties in camelCase), the library call, the report serialised exactly as the CLI's <c>--json</c> prints it (compact rather than indented).
 /// </summary>
 internal static class ApiEndpoints
 {
@@ -28,85 +28,79 @@ internal static class ApiEndpoints
         var api = app.MapGroup("/api").WithTags("LlmSizer");
         var json = WebJson.Reports;
 
-        api.MapGet("/models", ([AsParameters] ModelsQuery q) =>
-                Results.Json(new ModelListRequest { Filter = q.Filter, Family = q.Family, Min = q.Min, Max = q.Max }.Build(Style), json.ModelList))
-            .Allow<ModelsQuery>().Produces<ModelList>().ProducesProblem(400)
+        api.MapGet("/models", ([AsParameters] ModelListRequest request) => Results.Json(request.Build(Style), json.ModelList))
+            .Allow<ModelListRequest>().Produces<ModelList>().ProducesProblem(400)
             .WithSummary("The model catalog (llmsizer models --json)");
 
-        api.MapGet("/devices", ([AsParameters] DevicesQuery q) =>
-                Results.Json(new DeviceListRequest { Filter = q.Filter, Kind = q.Kind, Storage = q.Storage ?? false }.Build(Style), json.DeviceList))
-            .Allow<DevicesQuery>().Produces<DeviceList>().ProducesProblem(400)
+        api.MapGet("/devices", ([AsParameters] DeviceListRequest request) => Results.Json(request.Build(Style), json.DeviceList))
+            .Allow<DeviceListRequest>().Produces<DeviceList>().ProducesProblem(400)
             .WithSummary("The device catalog, or storage classes with storage=true (llmsizer devices --json)");
 
         api.MapGet("/inspect", (string? model) => Results.Json(InspectReport.Build(models.Resolve(model)), json.InspectReport))
             .Allow("model").Produces<InspectReport>().ProducesProblem(400).ProducesProblem(404)
             .WithSummary("Parameters with their breakdown and weight bytes per format (llmsizer inspect --json)");
 
-        api.MapGet("/estimate", ([AsParameters] InferenceQuery q) =>
+        api.MapGet("/estimate", (string? model, [AsParameters] InferenceRequest inference) =>
             {
-                var options = Inference(q).ToOptions(Style);
-                return Results.Json(EstimateReport.Build(models.Resolve(q.Model), options), json.EstimateReport);
+                var options = inference.ToOptions(Style);
+                return Results.Json(EstimateReport.Build(models.Resolve(model), options), json.EstimateReport);
             })
-            .Allow<InferenceQuery>().Produces<EstimateReport>().ProducesProblem(400).ProducesProblem(404)
+            .Allow<InferenceRequest>(["model"]).Produces<EstimateReport>().ProducesProblem(400).ProducesProblem(404)
             .WithSummary("Inference memory line by line on one engine (llmsizer estimate --json)");
 
-        api.MapGet("/curve", ([AsParameters] InferenceQuery q, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "device")] string[]? device) =>
+        api.MapGet("/curve", (string? model, [AsParameters] InferenceRequest inference, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "device")] string[]? device) =>
             {
-                var options = Inference(q).ToOptions(Style);
+                var options = inference.ToOptions(Style);
                 var capacities = (device ?? []).Select(d => DeviceCatalog.Resolve(d)).ToList();
-                return Results.Json(MemoryCurve.Build(models.Resolve(q.Model), options, capacities), WebJson.Web.MemoryCurve);
+                return Results.Json(MemoryCurve.Build(models.Resolve(model), options, capacities), WebJson.Web.MemoryCurve);
             })
-            .Allow<InferenceQuery>(["device"], "device").Produces<MemoryCurve>().ProducesProblem(400).ProducesProblem(404)
+            .Allow<InferenceRequest>(["model", "device"], "device").Produces<MemoryCurve>().ProducesProblem(400).ProducesProblem(404)
             .WithSummary("Memory against context for several weight types, with device capacity lines (what estimate --plot draws)");
 
-        api.MapGet("/fit", ([AsParameters] InferenceQuery q, [AsParameters] FitQuery f) =>
+        api.MapGet("/fit", (string? model, [AsParameters] InferenceRequest inference, [AsParameters] FitQuery f) =>
             {
-                if (q.GpuMemory is not null || q.Tp is not null)
+                if (inference.GpuMemory is not null || inference.Tp is not null)
                     throw new UsageException("gpuMemory and tp belong to /api/estimate; fit takes device and count");
                 var request = new FitRequest
                 {
-                    Inference = Inference(q), Device = f.Device, Count = f.Count, Ram = f.Ram, Storage = f.Storage, Cpu = f.Cpu,
+                    Inference = inference, Device = f.Device, Count = f.Count, Ram = f.Ram, Storage = f.Storage, Cpu = f.Cpu,
                     Margin = f.Margin, Tiers = f.Tiers ?? false,
                 };
                 var resolved = request.Resolve(DeviceCatalog.Index, Style);
-                var outcome = resolved.Run(models.Resolve(q.Model));
+                var outcome = resolved.Run(models.Resolve(model));
                 return outcome.Report is { } report ? Results.Json(report, json.FitReport)
                     : outcome.Ranking is { } ranking ? Results.Json(ranking, json.FitRanking)
                     : Results.Json(outcome.Tiers!, json.TierReport);
             })
-            .Allow<InferenceQuery, FitQuery>().Produces<FitReport>().Produces<FitRanking>().Produces<TierReport>().ProducesProblem(400).ProducesProblem(404)
+            .Allow<InferenceRequest, FitQuery>(["model"]).Produces<FitReport>().Produces<FitRanking>().Produces<TierReport>().ProducesProblem(400).ProducesProblem(404)
             .WithSummary("Will it fit: a FitReport with device, a FitRanking of catalog devices without, a TierReport with tiers=true (llmsizer fit --json)");
 
-        api.MapGet("/train", ([AsParameters] TrainQuery q) =>
+        api.MapGet("/train", (string? model, [AsParameters] TrainRequest request) =>
             {
-                var resolved = Train(q).Resolve(Style);
-                return Results.Json(resolved.Build(models.Resolve(q.Model)), json.TrainReport);
+                var resolved = request.Resolve(Style);
+                return Results.Json(resolved.Build(models.Resolve(model)), json.TrainReport);
             })
-            .Allow<TrainQuery>().Produces<TrainReport>().ProducesProblem(400).ProducesProblem(404)
+            .Allow<TrainRequest>(["model"]).Produces<TrainReport>().ProducesProblem(400).ProducesProblem(404)
             .WithSummary("Training memory per GPU, GPU count, time and checkpoints (llmsizer train --json)");
 
-        api.MapGet("/sample", ([AsParameters] SampleQuery q) =>
+        api.MapGet("/sample", (bool? example, [AsParameters] SampleRequest sample) =>
             {
-                if (q.Example is not true)
+                if (example is not true)
                     throw new UsageException("example: GET samples the built-in example (example=true); POST a logits file to sample your own");
-                if (q.Probabilities is not null)
-                    throw new UsageException("probabilities describes a posted logits file; the example needs no flag");
-                var request = Sample(q).Resolve(Style);
+                var request = sample.Resolve(Style);
                 return Results.Json(request.Build(ExampleDistribution.Create(), $"built-in example: \"{ExampleDistribution.Prompt}\""), json.SampleReport);
             })
-            .Allow<SampleQuery>().Produces<SampleReport>().ProducesProblem(400)
+            .Allow<SampleRequest>(["example"]).Produces<SampleReport>().ProducesProblem(400)
             .WithSummary("Sampling settings applied to the built-in example distribution (llmsizer sample --example --json)");
 
-        api.MapPost("/sample", async (HttpContext context, [AsParameters] SampleQuery q) =>
+        api.MapPost("/sample", async (HttpContext context, bool? probabilities, [AsParameters] SampleRequest sample) =>
             {
-                if (q.Example is not null)
-                    throw new UsageException("example: POST samples the logits in the body; GET /api/sample?example=true samples the built-in example");
-                var request = Sample(q).Resolve(Style);
+                var request = sample.Resolve(Style);
                 byte[] body = await RequestBody.ReadAsync(context, MaxLogitsBytes, "text/csv", "application/json", "text/plain");
-                var input = LogitsFile.Parse(body, "request body", q.Probabilities ?? false);
+                var input = LogitsFile.Parse(body, "request body", probabilities ?? false);
                 return Results.Json(request.Build(input, "request body"), json.SampleReport);
             })
-            .Allow<SampleQuery>().Produces<SampleReport>().ProducesProblem(400)
+            .Allow<SampleRequest>(["probabilities"]).Produces<SampleReport>().ProducesProblem(400)
             .ProducesProblem(413).ProducesProblem(415).ProducesProblem(422)
             .WithSummary("Sampling settings applied to posted logits: a JSON array, a JSON object {token: logit} or CSV lines token,logit (8 MiB at most)");
 
@@ -116,39 +110,14 @@ internal static class ApiEndpoints
             .ExcludeFromDescription();
     }
 
-    private static InferenceRequest Inference(InferenceQuery q) => new()
-    {
-        Engine = q.Engine, Weights = q.Weights, Context = q.Context, Batch = q.Batch, Ubatch = q.Ubatch, BatchTokens = q.BatchTokens,
-        KvType = q.KvType, KvTypeV = q.KvTypeV, FlashAttention = q.FlashAttention, Mmap = q.Mmap, GpuLayers = q.GpuLayers,
-        CpuMoeLayers = q.CpuMoeLayers, GpuMemoryUtilization = q.GpuMemoryUtilization, MaxBatchedTokens = q.MaxBatchedTokens,
-        GpuMemory = q.GpuMemory, Tp = q.Tp,
-    };
-
-    private static TrainRequest Train(TrainQuery q) => new()
-    {
-        Method = q.Method, Optimizer = q.Optimizer, Precision = q.Precision, LoraRank = q.LoraRank, LoraTargets = q.LoraTargets,
-        Seq = q.Seq, MicroBatch = q.MicroBatch, GradAccum = q.GradAccum, Recompute = q.Recompute, Attention = q.Attention,
-        ChunkedLoss = q.ChunkedLoss ?? false, OptimizerInBackward = q.OptimizerInBackward ?? false, Zero = q.Zero,
-        Offload = q.Offload, OffloadDevice = q.OffloadDevice, Tp = q.Tp, Pp = q.Pp, Ep = q.Ep,
-        SequenceParallel = q.SequenceParallel ?? false, Gpus = q.Gpus, GpusPerNode = q.GpusPerNode, Device = q.Device,
-        GpuMemory = q.GpuMemory, Tokens = q.Tokens, Mfu = q.Mfu, Price = q.Price,
-    };
-
-    private static SampleRequest Sample(SampleQuery q) => new()
-    {
-        Engine = q.Engine, Temperature = q.Temperature, TopK = q.TopK, TopP = q.TopP, MinP = q.MinP, TypicalP = q.TypicalP,
-        RepetitionPenalty = q.RepetitionPenalty, PresencePenalty = q.PresencePenalty, FrequencyPenalty = q.FrequencyPenalty,
-        PreviousTokens = q.PreviousTokens, Draws = q.Draws, Seed = q.Seed, Show = q.Show,
-    };
-
     private static RouteHandlerBuilder Allow<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] T>(
         this RouteHandlerBuilder builder, string[]? extra = null, params string[] repeatable) =>
         builder.AddEndpointFilter(QueryCheck.Allow(QueryCheck.NamesOf(typeof(T)).Concat(extra ?? []), repeatable));
 
     private static RouteHandlerBuilder Allow<
         [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] T1,
-        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] T2>(this RouteHandlerBuilder builder) =>
-        builder.AddEndpointFilter(QueryCheck.Allow(QueryCheck.NamesOf(typeof(T1)).Concat(QueryCheck.NamesOf(typeof(T2)))));
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] T2>(this RouteHandlerBuilder builder, string[] extra) =>
+        builder.AddEndpointFilter(QueryCheck.Allow(QueryCheck.NamesOf(typeof(T1)).Concat(QueryCheck.NamesOf(typeof(T2))).Concat(extra)));
 
     private static RouteHandlerBuilder Allow(this RouteHandlerBuilder builder, params string[] names) =>
         builder.AddEndpointFilter(QueryCheck.Allow(names));

@@ -9,9 +9,9 @@ namespace LlmSizer.Web.Hosting;
 /// </summary>
 internal static class QueryCheck
 {
-    /// <summary>The camelCase names of <paramref name="query"/>'s properties: the parameters a bound query type accepts.</summary>
+    /// <summary>The camelCase names of <paramref name="query"/>'s settable properties: the parameters a bound type accepts.</summary>
     public static IEnumerable<string> NamesOf([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type query) =>
-        query.GetProperties().Select(p => char.ToLowerInvariant(p.Name[0]) + p.Name[1..]);
+        query.GetProperties().Where(p => p.CanWrite).Select(p => char.ToLowerInvariant(p.Name[0]) + p.Name[1..]);
 
     /// <summary>An endpoint filter accepting only <paramref name="names"/> (case-insensitive), each once unless in <paramref name="repeatable"/>.</summary>
     public static Func<EndpointFilterInvocationContext, EndpointFilterDelegate, ValueTask<object?>> Allow(

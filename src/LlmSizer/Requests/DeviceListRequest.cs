@@ -13,13 +13,13 @@ public sealed record DeviceListRequest
     public string? Kind { get; init; }
 
     /// <summary>List the storage classes (model load speed) instead of devices.</summary>
-    public bool Storage { get; init; }
+    public bool? Storage { get; init; }
 
     public DeviceList Build(FieldStyle style)
     {
-        if (Storage && Kind is not null)
+        if (Storage == true && Kind is not null)
             throw RequestFields.Error("kind", $"{RequestFields.Name("kind", style)} applies to devices, not to {RequestFields.Name("storage", style)}");
-        return DeviceList.Build(Filter, ParseKind(Kind, style), Storage);
+        return DeviceList.Build(Filter, ParseKind(Kind, style), Storage ?? false);
     }
 
     private static DeviceKind? ParseKind(string? text, FieldStyle style) => text?.Trim().ToLowerInvariant() switch

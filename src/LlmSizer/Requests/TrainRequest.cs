@@ -73,11 +73,11 @@ public sealed record TrainRequest
 
     public int? GpusPerNode { get; init; }
 
-    public bool ChunkedLoss { get; init; }
+    public bool? ChunkedLoss { get; init; }
 
-    public bool OptimizerInBackward { get; init; }
+    public bool? OptimizerInBackward { get; init; }
 
-    public bool SequenceParallel { get; init; }
+    public bool? SequenceParallel { get; init; }
 
     /// <summary>Model FLOPs utilization, in (0, 1].</summary>
     public double? Mfu { get; init; }
@@ -108,15 +108,15 @@ public sealed record TrainRequest
             GradientAccumulation = GradAccum ?? defaults.GradientAccumulation,
             Recompute = Recompute is null ? defaults.Recompute : ParseRecompute(Recompute, style),
             Attention = Attention is null ? defaults.Attention : ParseAttention(Attention, style),
-            ChunkedLoss = ChunkedLoss,
-            OptimizerInBackward = OptimizerInBackward,
+            ChunkedLoss = ChunkedLoss ?? false,
+            OptimizerInBackward = OptimizerInBackward ?? false,
             Layout = new ParallelLayout
             {
                 Gpus = gpuCount ?? layout.Gpus,
                 TensorParallel = Tp ?? layout.TensorParallel,
                 PipelineParallel = Pp ?? layout.PipelineParallel,
                 ExpertParallel = Ep ?? layout.ExpertParallel,
-                SequenceParallel = SequenceParallel,
+                SequenceParallel = SequenceParallel ?? false,
                 ZeroStage = Zero ?? layout.ZeroStage,
                 Offload = Offload is null ? layout.Offload : ParseOffload(Offload, style),
                 OffloadTo = OffloadDevice is null ? layout.OffloadTo : ParseOffloadDevice(OffloadDevice, style),
