@@ -8,7 +8,13 @@ public static class ModelSpecValidator
 {
     public const long MaxVocab = 100_000_000;
     public const int MaxHidden = 1 << 20;
-    public const int MaxLayers = 10_000;
+
+    /// <summary>
+    /// 2,048 layers: twice the deepest Transformer published (DeepNet, Wang et al. 2022, 1,000 layers; LLMs stop near
+    /// 126). Every layer adds its tensors to predicted layouts, so 10,000 (the earlier cap) let a 376-byte config.json
+    /// found by the fuzzer make a transformers estimate allocate 73 MB.
+    /// </summary>
+    public const int MaxLayers = 2048;
     public const int MaxHeads = 1 << 16;
     public const long MaxFfn = 1L << 26;
     public const int MaxExperts = 1 << 16;

@@ -789,7 +789,7 @@ public class HuggingFaceConfigReaderTests
     {
         using var temp = new TempFolder();
         var layers = ReadBad(temp, SmallLlamaWith("num_hidden_layers", "100000"));
-        Assert.Equal($"{temp.File("config.json")}: field 'num_hidden_layers': expected an integer from 1 to 10000, found 100000", layers.Message);
+        Assert.Equal($"{temp.File("config.json")}: field 'num_hidden_layers': expected an integer from 1 to 2048, found 100000", layers.Message);
         var vocab = ReadBad(temp, SmallLlamaWith("vocab_size", "1e15"));
         Assert.Equal($"{temp.File("config.json")}: field 'vocab_size': expected an integer from 1 to 100000000, found 1000000000000000", vocab.Message);
     }
@@ -799,7 +799,7 @@ public class HuggingFaceConfigReaderTests
     {
         using var temp = new TempFolder();
         var e = ReadBad(temp, """
-            {"model_type": "mixtral", "vocab_size": 32000, "hidden_size": 1048576, "num_hidden_layers": 10000,
+            {"model_type": "mixtral", "vocab_size": 32000, "hidden_size": 1048576, "num_hidden_layers": 2048,
              "num_attention_heads": 65536, "intermediate_size": 67108864, "num_local_experts": 65536, "num_experts_per_tok": 2}
             """);
         Assert.Equal($"{temp.File("config.json")}: sizes: expected sizes whose parameter count fits in 64 bits, found an overflow", e.Message);
