@@ -79,6 +79,7 @@ mkdir -p "$results"
 hyperfine "${hyperfine_args[@]}" --export-json "$results/gguf.json" "${gguf_commands[@]}" >&2
 hyperfine "${hyperfine_args[@]}" --export-json "$results/safetensors.json" "${safetensors_commands[@]}" >&2
 
+echo "llmsizer builds timed: ${builds[*]}"
 echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); load average before: $load, after: $(cut -d' ' -f1-3 /proc/loadavg); node $(node --version); hyperfine $(hyperfine --version | cut -d' ' -f2)"
 echo
 node "$readers/summarize.mjs" "GGUF, 152k vocab, 999 tensors=$results/gguf.json" "safetensors, 5 shards + index + config=$results/safetensors.json"
