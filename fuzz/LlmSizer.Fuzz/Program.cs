@@ -73,18 +73,28 @@ switch (args[0])
             long before = GC.GetAllocatedBytesForCurrentThread();
             var clock = Stopwatch.StartNew();
             string outcome;
+            Exception? failure = null;
             try
             {
                 outcome = target.Run(bytes) is { } refusal ? "refused: " + refusal : "accepted";
             }
             catch (Exception e)
             {
+                failure = e;
+                outcome = "FAILED";
+            }
+            double milliseconds = clock.Elapsed.TotalMilliseconds;
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (failure is not null)
+            {
                 // The innermost frames of the library say where the parser let the exception through.
-                string frames = string.Join(" < ", (e.StackTrace ?? "").Split('\n').Select(l => l.Trim()).Where(l => l.Contains("LlmSizer.", StringComparison.Ordinal)).Take(3));
-                outcome = $"FAILED {e.GetType().Name}: {e.Message} [{frames}]";
+                string frames = string.Join(" < ", (failure.StackTrace ?? "").Split('\n').Select(l => l.Trim()).Where(l => l.Contains("LlmSizer.", StringComparison.Ordinal)).Take(3));
+                outcome = $"FAILED {failure.GetType().Name}: {failure.Message} [{frames}]";
                 failures++;
             }
-            Console.WriteLine($"{file}\t{bytes.Length}\t{clock.Elapsed.TotalMilliseconds:F1} ms\t{GC.GetAllocatedBytesForCurrentThread() - before}\t{outcome}");
+            // One line per input, tab-separated: messages quote the input, whose tabs and newlines would split the line.
+            string shown = new(outcome.Select(c => char.IsControl(c) ? '?' : c).ToArray());
+            Console.WriteLine($"{file}\t{bytes.Length}\t{milliseconds:F1} ms\t{allocated}\t{shown}");
         }
         return failures == 0 ? 0 : 1;
     }
