@@ -55,7 +55,7 @@ public sealed record ModelSource(
 
         var suggestions = ModelCatalog.Suggest(text);
         throw new UsageException(
-            $"unknown model '{text}': expected a catalog id, a size such as 7b or 8x7b, {otherForms}"
+            $"unknown model '{Excerpt.Shorten(text)}': expected a catalog id, a size such as 7b or 8x7b, {otherForms}"
             + (suggestions.Count > 0 ? $"; did you mean {string.Join(", ", suggestions)}?" : "; 'llmsizer models' lists the catalog"),
             suggestions);
     }

@@ -77,10 +77,10 @@ public sealed class DeviceIndex
     {
         var candidates = names.Completions(name);
         if (candidates.Count >= 2 && candidates.Count <= MaxAmbiguous)
-            return new UsageException($"device '{name}' could be any of {candidates.Count}; name one: {string.Join(", ", candidates)}", candidates);
+            return new UsageException($"device '{Excerpt.Shorten(name)}' could be any of {candidates.Count}; name one: {string.Join(", ", candidates)}", candidates);
         var suggestions = candidates.Count == 1 ? candidates.Concat(names.Suggest(name)).Distinct().Take(3).ToList() : names.Suggest(name);
         return new UsageException(
-            $"unknown device '{name}'; " + (suggestions.Count > 0
+            $"unknown device '{Excerpt.Shorten(name)}'; " + (suggestions.Count > 0
                 ? $"did you mean {string.Join(", ", suggestions)}?"
                 : "'llmsizer devices' lists the catalog, or describe it: custom:mem=24GiB,bw=1008GB/s,fp16=165TF"),
             suggestions);

@@ -50,7 +50,7 @@ internal sealed class NameIndex<T>
         int limit = Math.Max(2, q.Length / 3);
         return items
             .Select((x, order) => (x.Id, order, Best: x.Keys
-                .Select(k => (Distance: k.StartsWith(q, StringComparison.Ordinal) ? 0 : EditDistance.WithTranspositions(q, k), Shared: SharedPrefix(q, k)))
+                .Select(k => (Distance: k.StartsWith(q, StringComparison.Ordinal) ? 0 : EditDistance.WithTranspositions(q, k, limit), Shared: SharedPrefix(q, k)))
                 .OrderBy(s => s.Distance).ThenByDescending(s => s.Shared).First()))
             .Where(x => x.Best.Distance <= limit)
             .OrderBy(x => x.Best.Distance).ThenByDescending(x => x.Best.Shared).ThenBy(x => x.order)

@@ -93,9 +93,10 @@ public sealed record KvCacheType(string Name, int BlockElements, int BlockBytes,
     public static IReadOnlyList<string> Suggest(string name, int max = 3)
     {
         string q = name.Trim().ToLowerInvariant();
+        int limit = Math.Max(2, q.Length / 2);
         return Known.Select(t => t.Name).Concat(Aliases.Keys)
-            .Select(n => (Name: n, Score: q.Length > 0 && n.Contains(q, StringComparison.Ordinal) ? 0 : EditDistance.Between(q, n)))
-            .Where(x => x.Score <= Math.Max(2, q.Length / 2))
+            .Select(n => (Name: n, Score: q.Length > 0 && n.Contains(q, StringComparison.Ordinal) ? 0 : EditDistance.Between(q, n, limit)))
+            .Where(x => x.Score <= limit)
             .OrderBy(x => x.Score).ThenBy(x => x.Name.Length).ThenBy(x => x.Name, StringComparer.Ordinal)
             .Select(x => x.Name).Distinct().Take(max).ToList();
     }

@@ -18,9 +18,10 @@ public static class ModelCatalog
     public static IReadOnlyList<string> Suggest(string query, int max = 3)
     {
         string q = query.Trim().ToLowerInvariant();
+        int limit = Math.Max(3, q.Length / 2);
         return Entries
-            .Select(e => (e.Id, Score: e.Id.Contains(q, StringComparison.Ordinal) ? 0 : EditDistance.Between(q, e.Id)))
-            .Where(x => x.Score <= Math.Max(3, q.Length / 2))
+            .Select(e => (e.Id, Score: e.Id.Contains(q, StringComparison.Ordinal) ? 0 : EditDistance.Between(q, e.Id, limit)))
+            .Where(x => x.Score <= limit)
             .OrderBy(x => x.Score).ThenBy(x => x.Id.Length).ThenBy(x => x.Id, StringComparer.Ordinal)
             .Take(max).Select(x => x.Id).ToList();
     }

@@ -157,9 +157,10 @@ public static partial class WeightsPrediction
         // Separators do not count: "q5km" is Q5_K_M, "gptq int4" is GPTQ-INT4.
         static string Bare(string s) => new(s.ToUpperInvariant().Where(char.IsLetterOrDigit).ToArray());
         string q = Bare(name);
+        int limit = Math.Max(2, q.Length / 2);
         return KnownTypes.Concat(GgufQuantMix.AliasNames)
-            .Select(n => (Name: n, Score: q.Length > 0 && Bare(n).Contains(q, StringComparison.Ordinal) ? 0 : EditDistance.Between(q, Bare(n))))
-            .Where(x => x.Score <= Math.Max(2, q.Length / 2))
+            .Select(n => (Name: n, Score: q.Length > 0 && Bare(n).Contains(q, StringComparison.Ordinal) ? 0 : EditDistance.Between(q, Bare(n), limit)))
+            .Where(x => x.Score <= limit)
             .OrderBy(x => x.Score).ThenBy(x => x.Name.Length).ThenBy(x => x.Name, StringComparer.Ordinal)
             .Select(x => x.Name).Distinct().Take(max).ToList();
     }

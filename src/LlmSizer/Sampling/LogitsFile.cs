@@ -68,7 +68,16 @@ public static class LogitsFile
             {
                 if (isObject)
                 {
-                    string name = reader.GetString()!;
+                    string name;
+                    try
+                    {
+                        name = reader.GetString()!;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        // The reader passes such a name; decoding it is what fails (found by the fuzzer, fuzz/regressions/logits).
+                        throw new InputException(source, At(reader.TokenStartIndex), "expected a token in UTF-8 text, found invalid bytes or a lone surrogate escape");
+                    }
                     if (!seen!.Add(name))
                         throw new InputException(source, At(reader.TokenStartIndex), $"token '{name}' appears twice; expected each token once");
                     names!.Add(name);

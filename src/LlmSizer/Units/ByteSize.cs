@@ -39,7 +39,8 @@ public static class ByteSize
             "KIB" => 1024m, "MIB" => 1024m * 1024, "GIB" => BytesPerGiB, "TIB" => (decimal)BytesPerGiB * 1024,
             _ => null,
         };
-        if (scale is not { } k || number * k > long.MaxValue)
+        // Compared by division: the product of a 29-digit number and 2^40 would overflow decimal itself.
+        if (scale is not { } k || number > long.MaxValue / k)
             return false;
         bytes = (long)Math.Round(number * k);
         return true;

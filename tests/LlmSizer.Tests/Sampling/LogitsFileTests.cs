@@ -54,6 +54,8 @@ public class LogitsFileTests
     [InlineData("a,1\na,2\n", "f: line 2: token 'a' appears twice (line 1)")]
     [InlineData("[1, 2,\n \"x\"]", "f: line 2, column 2: expected a number, found a string")]
     [InlineData("{\"a\": 1, \"a\": 2}", "f: line 1, column 10: token 'a' appears twice")]
+    // Found by the fuzzer (fuzz/regressions/logits): a name the JSON reader passes but cannot decode.
+    [InlineData("{\"a\": 1, \"\\udc00\": 2}", "f: line 1, column 10: expected a token in UTF-8 text, found invalid bytes or a lone surrogate escape")]
     [InlineData("[1, 1e400]", "f: line 1, column 5: token 1:")]
     [InlineData("[1, 2", "f: line 1, column 6: not valid JSON")]
     [InlineData("[1, 2] 3", "f: line 1, column 8: not valid JSON")]

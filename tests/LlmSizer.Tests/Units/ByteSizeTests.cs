@@ -33,5 +33,8 @@ public class ByteSizeTests
     [InlineData("80 gigs")]
     [InlineData("-5GB")]
     [InlineData("99999999999TB")]
+    // Found by the fuzzer (fuzz/regressions/size): 29 digits times 10^9 overflowed decimal itself.
+    [InlineData("2222222222222222222222222224GB")]
+    [InlineData("79228162514264337593543950335TiB")]
     public void Other_text_is_not_a_size(string text) => Assert.False(ByteSize.TryParse(text, out _));
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using LlmSizer.Errors;
+using LlmSizer.Serialization;
 
 namespace LlmSizer.Formats.HuggingFace;
 
@@ -66,6 +67,7 @@ public sealed class HubClient : IDisposable
         try
         {
             using var doc = JsonDocument.Parse(body);
+            JsonStrings.RequireDecodable(doc.RootElement, id.ToString());
             var root = doc.RootElement;
             string sha = root.TryGetProperty("sha", out var s) && s.ValueKind == JsonValueKind.String && HubCache.IsCommitSha(s.GetString()!)
                 ? s.GetString()!

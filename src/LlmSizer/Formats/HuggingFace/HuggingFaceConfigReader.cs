@@ -57,6 +57,7 @@ public static class HuggingFaceConfigReader
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 throw new InputException(sourceName, "root", $"expected a JSON object, found {Describe(doc.RootElement.ValueKind)}");
+            JsonStrings.RequireDecodable(doc.RootElement, sourceName);
             try
             {
                 var notes = new List<string>();

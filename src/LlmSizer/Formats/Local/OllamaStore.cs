@@ -1,4 +1,3 @@
-using System.Text.Json;
 using LlmSizer.Errors;
 
 namespace LlmSizer.Formats.Local;
@@ -10,8 +9,6 @@ namespace LlmSizer.Formats.Local;
 public static class OllamaStore
 {
     private const string DefaultRegistry = "registry.ollama.ai";
-    private const string ModelMediaType = "application/vnd.ollama.image.model";
-    private const long MaxManifestBytes = 1024 * 1024;
 
     /// <summary>Every model with a readable manifest and blob; problems with single manifests go to <paramref name="problems"/>.</summary>
     public static IReadOnlyList<LocalModel> List(string modelsDir, List<string> problems)
@@ -71,28 +68,9 @@ public static class OllamaStore
     private static string BlobPath(string modelsDir, string manifest)
     {
         var info = new FileInfo(manifest);
-        if (info.Length > MaxManifestBytes)
-            throw new InputException(manifest, "file", $"expected an Ollama manifest of at most {MaxManifestBytes} bytes, found {info.Length}");
-        string? digest = null;
-        try
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(manifest));
-            if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("layers", out var layers) && layers.ValueKind == JsonValueKind.Array)
-                foreach (var layer in layers.EnumerateArray())
-                    if (layer.ValueKind == JsonValueKind.Object
-                        && layer.TryGetProperty("mediaType", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == ModelMediaType
-                        && layer.TryGetProperty("digest", out var d) && d.ValueKind == JsonValueKind.String)
-                        digest = d.GetString();
-        }
-        catch (JsonException)
-        {
-            throw new InputException(manifest, "file", "expected an Ollama manifest (JSON), found invalid JSON");
-        }
-        if (digest is null)
-            throw new InputException(manifest, "layers", $"expected a layer of media type {ModelMediaType} with a digest, found none");
-        if (!digest.StartsWith("sha256:", StringComparison.Ordinal) || digest.Length != 71 || !digest[7..].All(char.IsAsciiHexDigitLower))
-            throw new InputException(manifest, "layers[].digest", $"expected sha256:<64 hex digits>, found \"{(digest.Length > 80 ? digest[..80] + "…" : digest)}\"");
-        string blob = Path.Combine(modelsDir, "blobs", "sha256-" + digest[7..]);
+        if (info.Length > OllamaManifest.MaxBytes)
+            throw new InputException(manifest, "file", $"expected an Ollama manifest of at most {OllamaManifest.MaxBytes} bytes, found {info.Length}");
+        string blob = Path.Combine(modelsDir, "blobs", "sha256-" + OllamaManifest.ModelDigestHex(File.ReadAllBytes(manifest), manifest));
         if (!File.Exists(blob))
             throw new InputException(manifest, "layers[].digest", $"expected blob {blob} to exist, found none");
         return blob;

@@ -4,12 +4,11 @@ using System.Text.Json;
 namespace LlmSizer.Formats.Safetensors;
 
 /// <summary>
-/// Helpers for messages about JSON read with <see cref="Utf8JsonReader"/>: what a token is, where a syntax error
-/// lies, and names shortened so that a hostile 50 MB name cannot flood a message.
+/// Helpers for messages about JSON read with <see cref="Utf8JsonReader"/>: what a token is and where a syntax error
+/// lies, with excerpts kept short (<see cref="Excerpt"/>).
 /// </summary>
 internal static class JsonText
 {
-    private const int MaxShown = 80;
 
     /// <summary>The current token in words, with a short excerpt of its value ("a number 2.5", "a string \"x\"").</summary>
     public static string Describe(ref Utf8JsonReader reader) => reader.TokenType switch
@@ -24,12 +23,6 @@ internal static class JsonText
         _ => "nothing",
     };
 
-    /// <summary>Shortens <paramref name="text"/> to a readable length and replaces control characters.</summary>
-    public static string Shorten(string text)
-    {
-        string s = text.Length <= MaxShown ? text : text[..MaxShown] + "…";
-        return s.Any(char.IsControl) ? new string(s.Select(c => char.IsControl(c) ? '?' : c).ToArray()) : s;
-    }
 
     /// <summary>Byte offset inside <paramref name="json"/> that a reader's <see cref="JsonException"/> points at.</summary>
     public static long OffsetOf(ReadOnlySpan<byte> json, JsonException e)
@@ -57,5 +50,5 @@ internal static class JsonText
 
     /// <summary>The first bytes of a raw value as text: a hostile 50 MB literal is never decoded whole.</summary>
     private static string Excerpt(ReadOnlySpan<byte> raw) =>
-        Shorten(Encoding.UTF8.GetString(raw[..Math.Min(raw.Length, MaxShown * 4)]));
+        LlmSizer.Excerpt.Shorten(Encoding.UTF8.GetString(raw[..Math.Min(raw.Length, LlmSizer.Excerpt.MaxChars * 4)]));
 }

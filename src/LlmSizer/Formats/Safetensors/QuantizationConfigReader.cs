@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using LlmSizer.Serialization;
 
 namespace LlmSizer.Formats.Safetensors;
 
@@ -72,6 +73,11 @@ public static class QuantizationConfigReader
             if (root.ValueKind != JsonValueKind.Object)
             {
                 notes.Add($"{name} is not a JSON object; not used for quantization settings");
+                return null;
+            }
+            if (JsonStrings.FirstUndecodable(root) is { } field)
+            {
+                notes.Add($"{name}: '{field}' is not valid UTF-8 text; not used for quantization settings");
                 return null;
             }
             if (name == "config.json")

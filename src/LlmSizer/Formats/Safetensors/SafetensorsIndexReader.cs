@@ -108,13 +108,13 @@ public static class SafetensorsIndexReader
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             string tensor = reader.GetString()!;
-            string location = $"weight_map '{JsonText.Shorten(tensor)}'";
+            string location = $"weight_map '{Excerpt.Shorten(tensor)}'";
             reader.Read();
             if (reader.TokenType != JsonTokenType.String)
                 throw new InputException(source, location, $"expected a shard file name, found {JsonText.Describe(ref reader)}");
             string shard = reader.GetString()!;
             if (!IsPlainRelativeName(shard))
-                throw new InputException(source, location, $"expected a shard file name beside the index, found \"{JsonText.Shorten(shard)}\"");
+                throw new InputException(source, location, $"expected a shard file name beside the index, found \"{Excerpt.Shorten(shard)}\"");
             // Duplicate JSON keys would let a later entry silently replace an earlier one.
             if (!seen.Add(tensor))
                 throw new InputException(source, location, "expected each tensor once in weight_map, found it a second time");

@@ -111,7 +111,7 @@ public sealed record SafetensorsModel(
         foreach (var h in headers)
             foreach (var t in h.Tensors)
                 if (!owner.TryAdd(t.Name, h.Source))
-                    throw new InputException(h.Source, $"tensor '{JsonText.Shorten(t.Name)}'",
+                    throw new InputException(h.Source, $"tensor '{Excerpt.Shorten(t.Name)}'",
                         $"expected each tensor in one file of the folder, found it in {owner[t.Name]} too");
         return Build(folder, null, headers, quantization, []);
     }
@@ -141,7 +141,7 @@ public sealed record SafetensorsModel(
         {
             string shard = index.Shards[i];
             IByteSource source;
-            string location = $"weight_map '{JsonText.Shorten(firstTensor[shard])}'";
+            string location = $"weight_map '{Excerpt.Shorten(firstTensor[shard])}'";
             try
             {
                 source = siblings(shard);
@@ -196,7 +196,7 @@ public sealed record SafetensorsModel(
         var shardNumber = index.Shards.Select((s, i) => (s, i)).ToDictionary(x => x.s, x => x.i, StringComparer.Ordinal);
         foreach (var (tensor, shard) in index.WeightMap)
             if (!names[shardNumber[shard]].Contains(tensor))
-                throw new InputException(index.Source, $"weight_map '{JsonText.Shorten(tensor)}'",
+                throw new InputException(index.Source, $"weight_map '{Excerpt.Shorten(tensor)}'",
                     $"expected the tensor in \"{shard}\", found no tensor of that name there");
 
         // Loaders take what the weight_map lists, from the shard it names; anything else in the shards is never loaded.
@@ -207,7 +207,7 @@ public sealed record SafetensorsModel(
         var unlisted = shards.SelectMany((h, i) => h.Tensors.Where(t => shardOf.GetValueOrDefault(t.Name) != index.Shards[i])).ToList();
         if (unlisted.Count > 0)
             notes.Add($"{unlisted.Count} tensor{(unlisted.Count == 1 ? "" : "s")} stored in the shards but not listed there by the index "
-                + $"(e.g. '{JsonText.Shorten(unlisted[0].Name)}' in {unlisted[0].File}) are left out, as loaders skip them");
+                + $"(e.g. '{Excerpt.Shorten(unlisted[0].Name)}' in {unlisted[0].File}) are left out, as loaders skip them");
         long bytes = kept.Sum(h => h.Tensors.Sum(t => t.Bytes));
         if (index.TotalSize is { } total && total != bytes)
             notes.Add($"the index's total_size says {total:N0} bytes; the tensors it lists hold {bytes:N0} (difference {bytes - total:+#,0;-#,0})");
@@ -226,7 +226,7 @@ public sealed record SafetensorsModel(
         foreach (var h in read)
             foreach (var (key, value) in h.Metadata)
                 if (!metadata.TryAdd(key, value) && metadata[key] != value)
-                    notes.Add($"__metadata__ '{JsonText.Shorten(key)}' differs between files (\"{JsonText.Shorten(metadata[key])}\" and \"{JsonText.Shorten(value)}\"); the first is kept");
+                    notes.Add($"__metadata__ '{Excerpt.Shorten(key)}' differs between files (\"{Excerpt.Shorten(metadata[key])}\" and \"{Excerpt.Shorten(value)}\"); the first is kept");
 
         var interpreted = PackedTensorInterpreter.Interpret(headers.SelectMany(h => h.Tensors).ToList(), quantization);
         notes.AddRange(interpreted.Notes);

@@ -136,7 +136,7 @@ public static class SafetensorsReader
         {
             string key = reader.GetString()!;
             reader.Read();
-            string location = $"__metadata__ '{JsonText.Shorten(key)}'";
+            string location = $"__metadata__ '{Excerpt.Shorten(key)}'";
             if (reader.TokenType != JsonTokenType.String)
                 throw new InputException(source, location, $"expected a string value (the format allows no other), found {JsonText.Describe(ref reader)}");
             if (!metadata.TryAdd(key, reader.GetString()!))
@@ -186,7 +186,7 @@ public static class SafetensorsReader
             throw new InputException(source, location, "expected a \"data_offsets\" field, found none");
 
         var dtype = SafetensorsDtype.FromName(dtypeName) ?? throw new InputException(source, location,
-            $"expected a dtype of {string.Join(", ", SafetensorsDtype.All.Select(d => d.Name))}; found \"{JsonText.Shorten(dtypeName)}\"");
+            $"expected a dtype of {string.Join(", ", SafetensorsDtype.All.Select(d => d.Name))}; found \"{Excerpt.Shorten(dtypeName)}\"");
         string shapeText = $"[{string.Join(", ", shape)}]";
         long elements, bytes;
         try
@@ -265,7 +265,7 @@ public static class SafetensorsReader
         {
             if (previous is not null && t.Begin < previous.End)
                 throw new InputException(source, Location(t.Name),
-                    $"expected bytes no other tensor uses, found [{t.Begin}, {t.End}] overlapping tensor '{JsonText.Shorten(previous.Name)}' at [{previous.Begin}, {previous.End}]");
+                    $"expected bytes no other tensor uses, found [{t.Begin}, {t.End}] overlapping tensor '{Excerpt.Shorten(previous.Name)}' at [{previous.Begin}, {previous.End}]");
             covered += t.Bytes;
             previous = t;
         }
@@ -274,7 +274,7 @@ public static class SafetensorsReader
             notes.Add($"{source}: {unused:N0} of the {dataLength:N0} data bytes belong to no tensor (gaps or trailing bytes; the format expects none)");
     }
 
-    private static string Location(string tensorName) => $"tensor '{JsonText.Shorten(tensorName)}'";
+    private static string Location(string tensorName) => $"tensor '{Excerpt.Shorten(tensorName)}'";
 
     private static void ReadExactly(IByteSource source, long offset, Span<byte> buffer)
     {

@@ -65,7 +65,7 @@ internal sealed class UploadSet
         {
             ArgumentNullException.ThrowIfNull(file);
             CheckName(file.FileName);
-            string shown = JsonText.Shorten(file.FileName);
+            string shown = Excerpt.Shorten(file.FileName);
             if (file.Length < 0)
                 throw new UsageException($"file '{shown}': length {file.Length}: expected the file's full size in bytes (0 or more)");
             if (file.Prefix.Length > file.Length)
@@ -83,7 +83,7 @@ internal sealed class UploadSet
     {
         if (string.IsNullOrWhiteSpace(name))
             throw new UsageException($"file name '{name}': expected a file name");
-        string shown = JsonText.Shorten(name);
+        string shown = Excerpt.Shorten(name);
         if (name.Length > UploadLimits.MaxFileNameLength)
             throw new UsageException($"file name '{shown}': expected at most {UploadLimits.MaxFileNameLength} characters, found {name.Length}");
         if (name.Contains('/') || name.Contains('\\') || name.Contains("..", StringComparison.Ordinal))

@@ -16,6 +16,13 @@ public sealed record FitOptions(DeviceSelection Devices, long? HostRamBytes = nu
     /// <summary>llama.cpp's default free-memory target per device for <c>--fit</c> (common/fit.cpp, <c>-fitt</c>): 1024 MiB.</summary>
     public const long DefaultMarginBytes = 1L << 30;
 
+    /// <summary>
+    /// The most devices one model is fitted across. Engines use far fewer (llama.cpp's CUDA backend at most 16 per process, GGML_CUDA_MAX_DEVICES in ggml-cuda.h; vLLM a
+    /// tensor-parallel group of a node or two); the plan lists every device, so an unbounded count (a fuzzer's
+    /// <c>l4*44444446</c>) would cost time and memory in proportion.
+    /// </summary>
+    public const int MaxDevices = 1024;
+
     /// <summary>Memory a unified-memory machine keeps for the operating system when weights are offloaded to its CPU side: 4 GiB (an assumption, stated in every such plan).</summary>
     public const long UnifiedOsReserveBytes = 4L << 30;
 }

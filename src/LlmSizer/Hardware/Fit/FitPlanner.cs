@@ -94,8 +94,8 @@ public static class FitPlanner
     {
         if (source.Model.Spec is null)
             throw new UsageException($"{source.Model.Id}: its architecture is not one LlmSizer maps, so its memory (and fit) cannot be estimated");
-        if (fit.Devices.Count < 1)
-            throw new UsageException($"device count: expected at least 1, found {fit.Devices.Count}");
+        if (fit.Devices.Count is < 1 or > FitOptions.MaxDevices)
+            throw new UsageException($"device count: expected 1 to {FitOptions.MaxDevices:N0} devices for one model, found {fit.Devices.Count:N0}");
         if (fit.HostRamBytes is <= 0)
             throw new UsageException($"--ram: expected a positive size, found {fit.HostRamBytes} bytes");
         if (fit.MarginBytes is < 0)

@@ -881,6 +881,19 @@ public class HuggingFaceConfigReaderTests
             + $"found {HuggingFaceConfigReader.MaxConfigBytes + 1} bytes", e.Message);
     }
 
+    // Found by the fuzzer (fuzz/regressions/config): JsonDocument parses such strings and GetString threw later,
+    // an InvalidOperationException wherever the reader looked at them ("internal error" in the CLI).
+    [Theory]
+    [InlineData("invalid UTF-8", new byte[] { 0xC3, 0x28 }, "architectures[0]")]
+    [InlineData("a lone surrogate escape", new byte[] { (byte)'\\', (byte)'u', (byte)'d', (byte)'8', (byte)'0', (byte)'0' }, "architectures[0]")]
+    public void A_string_that_does_not_decode_is_refused_naming_its_field(string what, byte[] bad, string field)
+    {
+        byte[] json = [.. "{\"architectures\": [\"Llama"u8, .. bad, .. "\"], \"model_type\": \"llama\"}"u8];
+        var e = Assert.Throws<InputException>(() => HuggingFaceConfigReader.Parse(json, "config.json"));
+        Assert.Equal($"config.json: field '{field}': expected UTF-8 text, found invalid bytes or a lone surrogate escape in a string", e.Message);
+        Assert.NotEmpty(what);
+    }
+
     /// <summary>A private temp folder, deleted on dispose.</summary>
     private sealed class TempFolder : IDisposable
     {

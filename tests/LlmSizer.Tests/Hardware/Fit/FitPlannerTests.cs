@@ -250,4 +250,13 @@ public class FitPlannerTests
         Assert.Contains("need more than 2^63 bytes (9.2 × 10^18), beyond a 64-bit count", e.Message);
         Assert.Throws<UsageException>(() => InferenceEstimator.Estimate(source, options));
     }
+
+    // Found by the fuzzer (fuzz/regressions/device): "l4*44444446" planned forty-four million GPUs and hung.
+    [Fact]
+    public void More_devices_than_one_model_is_ever_split_across_are_a_usage_error()
+    {
+        var e = Assert.Throws<UsageException>(() => FitPlanner.Plan(Llama8B, new InferenceOptions(), new FitOptions(DeviceCatalog.Resolve("l4*44444446"))));
+        Assert.Equal("device count: expected 1 to 1,024 devices for one model, found 44,444,446", e.Message);
+        Assert.Equal(FitVerdict.FitsOnDevice, FitPlanner.Plan(Llama8B, new InferenceOptions(), new FitOptions(DeviceCatalog.Resolve("l4*1024"))).Verdict);
+    }
 }
