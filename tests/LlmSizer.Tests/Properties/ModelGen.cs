@@ -46,7 +46,7 @@ internal static class ModelGen
     /// form (<see cref="ExpectedParameters"/>) to check the counter against.
     /// </summary>
     public static readonly Gen<ModelSpec> Huge =
-        from layers in Gen.Frequency((8, Gen.Int[1, 120]), (1, Gen.Int[1, ModelSpecValidator.MaxLayers]))
+        from layers in Gen.Frequency((16, Gen.Int[1, 120]), (1, Gen.Int[1, ModelSpecValidator.MaxLayers]))
         from headDim in Gen.OneOf(64, 128, 256)
         from kvHeads in Gen.Int[1, 64]
         from queryPerKv in Gen.OneOf(1, 2, 4, 8)
@@ -169,6 +169,7 @@ internal static class ModelGen
             AttentionSinks = x.Sinks,
         };
         // variant: 0–3 dense (GQA/MQA/MHA as drawn), 4 MoE, 5 MLA (+ MoE half the time), 6 sliding window, 7 hybrid, 8 per-layer KV heads, 9 everything that combines.
+        // An MLA model has no window, so the chunked coin decides whether it is also a mixture of experts (DeepSeek-V2/V3 are).
         if (variant is 4 or 9 || (variant == 5 && x.Chunked))
             spec = spec with { Moe = Moe(layers, x) };
         if (variant == 5)
@@ -183,7 +184,7 @@ internal static class ModelGen
             spec = spec with { SlidingWindow = new SlidingWindowSpec { WindowTokens = x.Window, GlobalLayerPeriod = x.Period, Chunked = x.Chunked } };
         // Hybrids' recurrent mixers keep their own (weighted) gated norm, so they come with a parametric norm as every hybrid family has.
         if (variant is 7 or 9)
-            spec = spec with { Recurrent = Recurrent(layers, x), AttentionOutputGate = x.OutputGate, Norm = norm == NormKind.NonParametric ? NormKind.RmsNorm : norm };
+            spec = spec with { Recurrent = Recurrent(x), AttentionOutputGate = x.OutputGate, Norm = norm == NormKind.NonParametric ? NormKind.RmsNorm : norm };
         if (variant == 8)
             spec = spec with { KeyValueHeads = null, KeyValueHeadsPerLayer = PerLayerKvHeads(kvHeads, x.PerLayerKvPicks) };
         spec = spec with { Architecture = LlamaCppFamily(spec) };
@@ -216,7 +217,7 @@ internal static class ModelGen
         LayerStep = x.Step,
     };
 
-    private static RecurrentSpec Recurrent(int layers, Extra x)
+    private static RecurrentSpec Recurrent(Extra x)
     {
         // At least one recurrent layer, as the validator asks.
         string pattern = x.Pattern.Contains('M') ? x.Pattern : "M" + x.Pattern[1..];
