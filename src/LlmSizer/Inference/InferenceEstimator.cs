@@ -18,7 +18,10 @@ public static class InferenceEstimator
     /// <summary>What llama.cpp users download most (Ollama's default tag quantization).</summary>
     public const string LlamaCppDefaultWeights = "Q4_K_M";
 
-    public static MemoryEstimate Estimate(ModelSource source, InferenceOptions options)
+    public static MemoryEstimate Estimate(ModelSource source, InferenceOptions options) =>
+        SizeLimit.Checked($"{source.Model.Id} on {options.Engine}", () => EstimateChecked(source, options));
+
+    private static MemoryEstimate EstimateChecked(ModelSource source, InferenceOptions options)
     {
         var spec = source.Model.Spec ?? throw new UsageException(
             $"{source.Model.Id}: its architecture is not one LlmSizer maps, so memory beyond the weights cannot be estimated; 'llmsizer inspect' still counts its tensors");
@@ -39,6 +42,8 @@ public static class InferenceEstimator
         var notes = new List<string> { weightsNote };
         if (spec.MaxContextTokens > 0 && estimate.ContextTokens > spec.MaxContextTokens)
             notes.Add($"context {estimate.ContextTokens} is beyond the {spec.MaxContextTokens} tokens the model was trained for; quality past it is not assured");
+        // Totals are sums read later; summing here makes one that passes 64 bits fail inside the size check.
+        _ = estimate.TotalBytes;
         return estimate with { Notes = [.. notes, .. estimate.Notes] };
     }
 

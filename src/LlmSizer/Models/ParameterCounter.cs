@@ -6,9 +6,26 @@ namespace LlmSizer.Models;
 /// </summary>
 public static class ParameterCounter
 {
+    /// <summary>The field a <see cref="ModelSpecException"/> names when the sizes are each valid but their count passes 64 bits.</summary>
+    public const string SizesField = "sizes";
+
+    /// <summary>Counts <paramref name="spec"/>'s parameters; throws <see cref="ModelSpecException"/> for an invalid spec or one whose count passes 64 bits.</summary>
     public static ParameterCount Count(ModelSpec spec)
     {
         ModelSpecValidator.Validate(spec);
+        try
+        {
+            return CountValid(spec);
+        }
+        catch (OverflowException)
+        {
+            // Each size is within the validator's caps, yet together they can pass long.MaxValue (65,536 experts of 2^26 × 2^20).
+            throw new ModelSpecException(SizesField, "expected sizes whose parameter count fits in 64 bits, found an overflow");
+        }
+    }
+
+    private static ParameterCount CountValid(ModelSpec spec)
+    {
         var main = new List<ParameterComponent>();
         long h = spec.HiddenSize;
         long embedWidth = spec.EmbeddingProjectionSize ?? h;

@@ -18,7 +18,10 @@ public static class TrainingEstimator
 {
     private const string ZeroSource = "Rajbhandari et al. 2020, ZeRO (arXiv 1910.02054) §5: stage 1 partitions optimizer states, 2 also gradients, 3 also parameters";
 
-    public static TrainingEstimate Estimate(ModelSpec spec, TrainingOptions options)
+    public static TrainingEstimate Estimate(ModelSpec spec, TrainingOptions options) =>
+        SizeLimit.Checked($"training {spec.Architecture}", () => EstimateChecked(spec, options));
+
+    private static TrainingEstimate EstimateChecked(ModelSpec spec, TrainingOptions options)
     {
         Check(options);
         var layout = options.Layout;
@@ -57,8 +60,11 @@ public static class TrainingEstimator
         long total = tensors.Sum(t => t.Elements);
         long trainable = peft ? sizer.AdapterParameters : total;
         var notes = Notes(spec, options, most, activations);
-        return new TrainingEstimate(total, trainable, Settings(options, sizer), items, totalGpu,
+        var estimate = new TrainingEstimate(total, trainable, Settings(options, sizer), items, totalGpu,
             QuickModelStates(options.Precision, total), Checkpoint(options, sizer, total, trainable), notes);
+        // Totals are sums read later; summing here makes one that passes 64 bits fail inside the size check.
+        _ = (estimate.CpuBytesPerNode, estimate.NvmeBytesPerNode);
+        return estimate;
     }
 
     private static void Check(TrainingOptions o)

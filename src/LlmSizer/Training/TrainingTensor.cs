@@ -59,7 +59,12 @@ public sealed record TrainingTensor(string Name, TensorKind Kind, int Layer, lon
         var layout = GgufLayout.Supports(spec) ? GgufLayout.Tensors(spec) : GgufLayout.AnyArchitecture(spec);
         var list = new List<TrainingTensor>(layout.Count);
         foreach (var t in layout)
+        {
+            // llama.cpp's GPT-2 conversion writes a copy of the tied head; in training it is one parameter with the embedding.
+            if (spec.TiedEmbeddings && t.Role == GgufTensorRole.Output)
+                continue;
             list.Add(From(t));
+        }
         return list.AsReadOnly();
     }
 

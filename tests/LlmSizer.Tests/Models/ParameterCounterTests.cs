@@ -53,4 +53,23 @@ public class ParameterCounterTests
         Assert.Equal(131_072_000, b.LmHead);
         Assert.Equal(0, b.Other);
     }
+
+    /// <summary>
+    /// Found by the large-value property (tests/LlmSizer.Tests/Properties): every size within the validator's caps, yet 30 layers of
+    /// 50,686 experts of 3 × 55,296 × 49,423,470 weights pass 2^63; the counter threw a bare OverflowException.
+    /// </summary>
+    [Fact]
+    public void Sizes_each_valid_whose_count_passes_64_bits_are_refused_by_name()
+    {
+        var spec = new ModelSpec
+        {
+            Architecture = "qwen3_moe", VocabSize = 54_684_065, HiddenSize = 55_296, Layers = 30, AttentionHeads = 216, KeyValueHeads = 54,
+            FfnSize = 32_008_346,
+            Moe = new MoeSpec { RoutedExperts = 50_686, ExpertsPerToken = 12, ExpertFfnSize = 49_423_470 },
+        };
+        ModelSpecValidator.Validate(spec);
+        var e = Assert.Throws<ModelSpecException>(() => ParameterCounter.Count(spec));
+        Assert.Equal(ParameterCounter.SizesField, e.Field);
+        Assert.Equal("sizes: expected sizes whose parameter count fits in 64 bits, found an overflow", e.Message);
+    }
 }

@@ -192,4 +192,39 @@ public class TrainingEstimatorTests
         var lora = Estimate(Llama8B, new TrainingOptions { Method = TrainingMethod.Lora });
         Assert.Equal(lora.TrainableParameters * 4, lora.Checkpoint.WeightsBytes);
     }
+
+    /// <summary>
+    /// Found by the sums property (tests/LlmSizer.Tests/Properties): GPT-2's GGUF layout stores a copy of its tied head, and the
+    /// trainer counted it as a second matrix (163,037,184 parameters, with gradients and optimizer states for it). PyTorch trains
+    /// one shared matrix: the model's 124,439,808 parameters (openai-community/gpt2 model.safetensors).
+    /// </summary>
+    [Fact]
+    public void Gpt2_trains_its_tied_head_once()
+    {
+        var gpt2 = ModelCatalog.Find("gpt2")!.Spec;
+        var e = Estimate(gpt2, new TrainingOptions());
+        Assert.Equal(124_439_808, e.TotalParameters);
+        Assert.Equal(124_439_808L * 2, Line(e, "weights")); // mixed precision: a 2-byte working copy of each weight
+    }
+
+    /// <summary>
+    /// Found by the large-value property: 9,513 layers of 36,604 experts on 8 GPUs passed 2^63 bytes in the all-GPU total, and
+    /// the estimator threw a bare OverflowException; it is now a usage error that says so. (Layers are now capped at 2,048;
+    /// the same shape at the cap still passes 2^63.)
+    /// </summary>
+    [Fact]
+    public void Memory_beyond_a_64_bit_count_is_refused_with_a_sentence()
+    {
+        var spec = new ModelSpec
+        {
+            Architecture = "qwen3_moe", VocabSize = 6_341_237, HiddenSize = 19_456, Layers = 2048, AttentionHeads = 152, KeyValueHeads = 38,
+            FfnSize = 53_612_931,
+            Moe = new MoeSpec { RoutedExperts = 36_604, ExpertsPerToken = 8, ExpertFfnSize = 15_680_612 },
+        };
+        var e = Assert.Throws<UsageException>(() => Estimate(spec, new TrainingOptions
+        {
+            Method = TrainingMethod.Lora, SequenceTokens = 2545, Layout = new ParallelLayout { Gpus = 8, ZeroStage = 2 },
+        }));
+        Assert.StartsWith("training qwen3_moe: the model's sizes and these settings need more than 2^63 bytes", e.Message);
+    }
 }

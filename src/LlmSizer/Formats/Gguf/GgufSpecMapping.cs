@@ -41,11 +41,7 @@ internal static class GgufSpecMapping
         {
             throw mapper.KeyFor(e.Field) is { } key
                 ? metadata.Error(key, e.Problem)
-                : new InputException(metadata.SourceName, "metadata", $"{e.Field}: {e.Problem}");
-        }
-        catch (OverflowException)
-        {
-            throw new InputException(metadata.SourceName, "metadata", "expected sizes whose parameter count fits in 64 bits, found an overflow");
+                : new InputException(metadata.SourceName, "metadata", e.Field == ParameterCounter.SizesField ? e.Problem : $"{e.Field}: {e.Problem}");
         }
         return spec;
     }

@@ -69,11 +69,7 @@ public static class HuggingFaceConfigReader
             }
             catch (ModelSpecException e)
             {
-                throw new InputException(sourceName, $"field '{e.Field}'", e.Problem);
-            }
-            catch (OverflowException)
-            {
-                throw new InputException(sourceName, "sizes", "expected sizes whose parameter count fits in 64 bits, found an overflow");
+                throw new InputException(sourceName, e.Field == ParameterCounter.SizesField ? e.Field : $"field '{e.Field}'", e.Problem);
             }
         }
     }

@@ -24,7 +24,10 @@ namespace LlmSizer.Hardware.Fit;
 public static class FitPlanner
 {
     /// <summary>The plan for <paramref name="source"/> run with <paramref name="options"/> on <paramref name="fit"/>'s hardware.</summary>
-    public static FitPlan Plan(ModelSource source, InferenceOptions options, FitOptions fit)
+    public static FitPlan Plan(ModelSource source, InferenceOptions options, FitOptions fit) =>
+        SizeLimit.Checked($"{source.Model.Id} on {fit.Devices}", () => PlanChecked(source, options, fit));
+
+    private static FitPlan PlanChecked(ModelSource source, InferenceOptions options, FitOptions fit)
     {
         Validate(source, fit);
         var plan = options.Engine switch
@@ -428,9 +431,13 @@ public static class FitPlanner
         long offloaded = total - onGpus;
         var devices = Enumerable.Range(0, gpus)
             .Select(d => new DeviceUsage(gpus == 1 ? "GPU" : $"GPU{d}", onGpus / gpus, device.UsableMemoryBytes, margin)).ToList();
-        long? ram = device.Kind == DeviceKind.UnifiedMemory ? device.MemoryBytes * gpus - onGpus - FitOptions.UnifiedOsReserveBytes : fit.HostRamBytes;
-        devices.Add(new DeviceUsage("CPU", offloaded, ram, 0));
-        var verdict = offloaded == 0 ? FitVerdict.FitsOnDevice : ram is { } r && offloaded > r ? FitVerdict.DoesNotFit : FitVerdict.FitsWithOffload;
+        // Unified memory, as for llama.cpp: the CPU side has what the GPU side leaves, with the OS's share kept as its margin (a
+        // capacity net of that share went negative when the GPU side took nearly all of a small Mac).
+        var host = device.Kind == DeviceKind.UnifiedMemory
+            ? new DeviceUsage("CPU", offloaded, device.MemoryBytes * gpus - onGpus, FitOptions.UnifiedOsReserveBytes)
+            : new DeviceUsage("CPU", offloaded, fit.HostRamBytes, 0);
+        devices.Add(host);
+        var verdict = offloaded == 0 ? FitVerdict.FitsOnDevice : host.Fits ? FitVerdict.FitsWithOffload : FitVerdict.DoesNotFit;
         if (gpus > 1)
             notes.Add("device_map=\"auto\" spreads whole decoder layers over the GPUs; shares are shown even, layer granularity aside");
         if (verdict == FitVerdict.FitsWithOffload)

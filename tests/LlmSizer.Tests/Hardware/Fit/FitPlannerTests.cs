@@ -212,6 +212,46 @@ public class FitPlannerTests
         Assert.Throws<UsageException>(() => FitPlanner.Plan(Llama8B, new InferenceOptions(), new FitOptions(new DeviceSelection(device, 1), HostRamBytes: 0)));
     }
 
+    /// <summary>
+    /// Found by the large-value property (tests/LlmSizer.Tests/Properties): transformers on an 8 GB Mac reported the CPU side's
+    /// capacity as memory − GPU side − the OS's 4 GiB, which went negative (−357,913,941 B, −1/3 GiB) once the GPU side took its
+    /// working-set share. As for llama.cpp, the capacity is what the GPU side leaves and the OS's share is the margin.
+    /// </summary>
+    [Fact]
+    public void Transformers_on_a_small_mac_never_reports_a_negative_ram_capacity()
+    {
+        var mac = DeviceCatalog.Resolve("m1-8gb");
+        var plan = FitPlanner.Plan(Llama8B, new InferenceOptions { Engine = InferenceEngine.Transformers, ContextTokens = 4096 }, new FitOptions(mac));
+        var gpu = plan.Devices.Single(d => d.Device == "GPU");
+        var cpu = plan.Devices.Single(d => d.Device == "CPU");
+        Assert.Equal(mac.Device.MemoryBytes - gpu.UsedBytes, cpu.CapacityBytes);
+        Assert.True(cpu.CapacityBytes > 0);
+        Assert.Equal(FitOptions.UnifiedOsReserveBytes, cpu.MarginBytes);
+        // 16 GB of bf16 weights: what the GPU side leaves, less the OS's share, cannot hold the rest.
+        Assert.Equal(FitVerdict.DoesNotFit, plan.Verdict);
+    }
+
+    /// <summary>
+    /// Found by the large-value property: a dense model of 10,000 layers of hidden size 2^20 in fp32 with a 10^7-token context needs
+    /// more than 2^63 bytes; the planner (through the estimator) threw a bare OverflowException, now a usage error. Layers are
+    /// now capped at 2,048: 64 sequences of that context (2 × 2,048 × 2^20 × 4 B = 17 GB of KV cache per token) pass 2^63.
+    /// </summary>
+    [Fact]
+    public void Memory_beyond_a_64_bit_count_is_refused_with_a_sentence()
+    {
+        var spec = new LlmSizer.Models.ModelSpec
+        {
+            Architecture = "llama", VocabSize = 32_000, HiddenSize = 1 << 20, Layers = 2048, AttentionHeads = 4096, KeyValueHeads = 4096,
+            FfnSize = 1 << 26, MaxContextTokens = 10_000_000,
+        };
+        var source = new ModelSource(new LlmSizer.Models.ResolvedModel("giant", "giant", LlmSizer.Models.ModelOrigin.Catalog, spec, []),
+            null, ModelParameters.FromSpec(spec), [], []);
+        var options = new InferenceOptions { Engine = InferenceEngine.Transformers, WeightsType = "F32", ContextTokens = 10_000_000, Sequences = 64 };
+        var e = Assert.Throws<UsageException>(() => FitPlanner.Plan(source, options, On("h100")));
+        Assert.Contains("need more than 2^63 bytes (9.2 × 10^18), beyond a 64-bit count", e.Message);
+        Assert.Throws<UsageException>(() => InferenceEstimator.Estimate(source, options));
+    }
+
     // Found by the fuzzer (fuzz/regressions/device): "l4*44444446" planned forty-four million GPUs and hung.
     [Fact]
     public void More_devices_than_one_model_is_ever_split_across_are_a_usage_error()
