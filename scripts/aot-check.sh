@@ -70,12 +70,14 @@ port=$((20000 + RANDOM % 20000))
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/" -o "$work/index.html" && break; sleep 0.1; done
 curl -fs "http://127.0.0.1:$port/api/inspect?model=llama-3.1-8b" -o "$work/api.json"
 curl -fs "http://127.0.0.1:$port/openapi/v1.json" -o "$work/openapi.json"
+curl -fs -F "file=@$work/tiny.gguf" -F "lengths=$(stat -c %s "$work/tiny.gguf")" "http://127.0.0.1:$port/api/uploads" -o "$work/upload.json"
 code=$(curl -s -o "$work/problem.json" -w '%{http_code}' "http://127.0.0.1:$port/api/estimate?model=7b&contxt=1")
 "$aot" inspect llama-3.1-8b --json >"$work/cli.json"
 # The JIT build's OpenAPI document must be the same (the AOT build turns off MVC's reflection-based model metadata).
 dotnet "$jit" serve --urls "http://127.0.0.1:$((port + 1))" >/dev/null 2>&1 & jit_server=$!
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$((port + 1))/openapi/v1.json" -o "$work/openapi-jit.json" && break; sleep 0.1; done
 kill "$jit_server"
+sed -i "s|127.0.0.1:$((port + 1))/|127.0.0.1:$port/|" "$work/openapi-jit.json"   # the servers entry names the port
 cmp -s "$work/openapi.json" "$work/openapi-jit.json" && echo "OpenAPI document: same as the JIT build's" || { echo "OpenAPI document DIFFERS"; diff <(python3 -m json.tool "$work/openapi.json") <(python3 -m json.tool "$work/openapi-jit.json") | head -20; failed=1; }
 python3 - "$work" "$code" <<'PY' || failed=1
 import json, sys
@@ -84,7 +86,9 @@ same = json.load(open(f"{w}/api.json")) == json.load(open(f"{w}/cli.json"))
 paths = sorted(json.load(open(f"{w}/openapi.json"))["paths"])
 problem = json.load(open(f"{w}/problem.json"))
 page = "<html" in open(f"{w}/index.html").read().lower()
-print(f"serve: page {page}; /api/inspect equals the CLI's JSON: {same}; OpenAPI paths {paths}; bad parameter -> {code} {problem.get('detail', problem)}")
-sys.exit(0 if same and page and code == "400" and "/api/inspect" in paths else 1)
+upload = json.load(open(f"{w}/upload.json"))["report"]["parameters"]["total"]
+print(f"serve: page {page}; /api/inspect equals the CLI's JSON: {same}; upload of tiny.gguf: {upload} parameters; "
+      f"OpenAPI paths {paths}; bad parameter -> {code} {problem.get('detail', problem)}")
+sys.exit(0 if same and page and upload == 106816 and code == "400" and "/api/inspect" in paths else 1)
 PY
 exit $failed

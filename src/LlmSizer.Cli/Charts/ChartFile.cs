@@ -33,8 +33,9 @@ internal static class ChartFile
         catch (Exception e) when (MissingNativeLibrary(e) is { } missing)
         {
             // The Native AOT binary holds everything but SkiaSharp's own native code, which ships as libSkiaSharp.so beside it.
-            throw new IOException($"--plot '{path}': charts are drawn by SkiaSharp, whose native library did not load "
-                + $"({missing.Message}); keep libSkiaSharp.so beside the llmsizer binary, where 'dotnet publish' puts it", e);
+            throw new IOException($"--plot '{path}': charts are drawn by SkiaSharp, whose native library libSkiaSharp.so did not "
+                + $"load from {AppContext.BaseDirectory} or the system's library path; keep it beside the llmsizer binary, where "
+                + "'dotnet publish' puts it", missing);
         }
     }
 
