@@ -59,6 +59,8 @@ internal static partial class ErrorHandling
         foreach (var parameter in context.GetEndpoint()?.Metadata.GetOrderedMetadata<IParameterBindingMetadata>() ?? [])
         {
             var type = Nullable.GetUnderlyingType(parameter.ParameterInfo.ParameterType) ?? parameter.ParameterInfo.ParameterType;
+            if (type.IsArray || type == typeof(string))
+                continue; // text always binds, and a list (device=…&device=…) takes repeats
             if (query.TryGetValue(parameter.Name, out var values) && (values.Count > 1 || !Parses(type, values.ToString())))
                 return BindingProblem(type.Name, parameter.Name, values.ToString(), query);
         }
