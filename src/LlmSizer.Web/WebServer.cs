@@ -39,6 +39,7 @@ public static class WebServer
         {
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, WebJsonContext.Default);
             json.SerializerOptions.TypeInfoResolverChain.Insert(1, ReportJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Insert(2, OpenApiJsonContext.Default);
         });
         builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
         {

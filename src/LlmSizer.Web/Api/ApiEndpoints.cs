@@ -48,7 +48,7 @@ internal static class ApiEndpoints
             .Allow<InferenceRequest>(["model"]).Produces<EstimateReport>().ProducesProblem(400).ProducesProblem(404)
             .WithSummary("Inference memory line by line on one engine (llmsizer estimate --json)");
 
-        api.MapGet("/curve", (string? model, [AsParameters] InferenceRequest inference, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "device")] string[]? device) =>
+        api.MapGet("/curve", (string? model, [AsParameters] InferenceRequest inference, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "device")] string[]? device = null) =>
             {
                 var options = inference.ToOptions(Style);
                 var capacities = (device ?? []).Select(d => DeviceCatalog.Resolve(d)).ToList();

@@ -21,7 +21,9 @@ internal static class UploadEndpoint
 
     public static void Map(RouteGroupBuilder api, UploadStore uploads)
     {
-        api.MapPost("/uploads", async (HttpContext context) =>
+        // The CancellationToken is a second parameter on purpose: with the Request Delegate Generator (ASP.NET Core 10.0), a
+        // handler whose only parameter is HttpContext answered 200 with an empty body, its returned result never written.
+        api.MapPost("/uploads", async (HttpContext context, CancellationToken aborted) =>
             {
                 RequestBody.CheckContentType(context, ["multipart/form-data"]);
                 RequestBody.AllowUpTo(context, MaxBodyBytes + (64 << 10));
@@ -31,7 +33,7 @@ internal static class UploadEndpoint
                     ValueCountLimit = MaxFiles + 1,
                     ValueLengthLimit = 16 << 10,
                     MultipartHeadersCountLimit = 8,
-                }, context.RequestAborted);
+                }, aborted);
                 var files = form.Files.GetFiles("file");
                 if (files.Count == 0)
                     throw new UsageException("file: expected one or more parts named 'file' holding the first bytes of each dropped file");
@@ -43,7 +45,7 @@ internal static class UploadEndpoint
                 {
                     var prefix = new byte[files[i].Length];
                     await using (var stream = files[i].OpenReadStream())
-                        await stream.ReadExactlyAsync(prefix, context.RequestAborted);
+                        await stream.ReadExactlyAsync(prefix, aborted);
                     headers.Add(new HeaderUpload(files[i].FileName, lengths[i], prefix));
                 }
                 string id = UploadedModel.UploadId(headers);

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.Metadata;
 using LlmSizer.Errors;
 
 namespace LlmSizer.Web.Hosting;
@@ -14,6 +16,10 @@ internal static partial class ErrorHandling
         try
         {
             await next(context);
+            // The Request Delegate Generator answers a query value that does not parse into an [AsParameters] property
+            // (context=abc) with a bare 400 instead of throwing as ThrowOnBadRequest asks: name the parameter here.
+            if (context.Response is { StatusCode: 400, HasStarted: false } && UnparsedParameter(context) is { } unparsed)
+                await unparsed.WriteAsync(context);
         }
         catch (Exception e) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
@@ -43,17 +49,43 @@ internal static partial class ErrorHandling
     [GeneratedRegex("""^Failed to bind parameter "(?<type>[^"]+) (?<name>\w+)" from "(?<value>.*)"\.$""")]
     private static partial Regex BindingFailure { get; }
 
-    private static ApiProblem BindingProblem(Match m, IQueryCollection? query)
+    private static ApiProblem BindingProblem(Match m, IQueryCollection? query) =>
+        BindingProblem(m.Groups["type"].Value, m.Groups["name"].Value, m.Groups["value"].Value, query);
+
+    /// <summary>The problem for the first query value the endpoint's parameters (as the generator describes them) cannot parse.</summary>
+    private static ApiProblem? UnparsedParameter(HttpContext context)
     {
-        string name = m.Groups["name"].Value;
+        var query = context.Request.Query;
+        foreach (var parameter in context.GetEndpoint()?.Metadata.GetOrderedMetadata<IParameterBindingMetadata>() ?? [])
+        {
+            var type = Nullable.GetUnderlyingType(parameter.ParameterInfo.ParameterType) ?? parameter.ParameterInfo.ParameterType;
+            if (type.IsArray || type == typeof(string))
+                continue; // text always binds, and a list (device=…&device=…) takes repeats
+            if (query.TryGetValue(parameter.Name, out var values) && (values.Count > 1 || !Parses(type, values.ToString())))
+                return BindingProblem(type.Name, parameter.Name, values.ToString(), query);
+        }
+        return null;
+    }
+
+    private static bool Parses(Type type, string value) => type switch
+    {
+        _ when type == typeof(bool) => bool.TryParse(value, out _),
+        _ when type == typeof(int) => int.TryParse(value, CultureInfo.InvariantCulture, out _),
+        _ when type == typeof(long) => long.TryParse(value, CultureInfo.InvariantCulture, out _),
+        _ when type == typeof(ulong) => ulong.TryParse(value, CultureInfo.InvariantCulture, out _),
+        _ when type == typeof(double) => double.TryParse(value, CultureInfo.InvariantCulture, out _),
+        _ => true,
+    };
+
+    private static ApiProblem BindingProblem(string type, string name, string value, IQueryCollection? query)
+    {
         name = char.ToLowerInvariant(name[0]) + name[1..];
         if (query is not null && query.TryGetValue(name, out var values) && values.Count > 1)
             return ApiProblem.Of(400, $"parameter '{name}' is given {values.Count} times: give it once", name);
-        string type = m.Groups["type"].Value;
         string expected = type.Contains("bool", StringComparison.OrdinalIgnoreCase) || type.Contains("Boolean", StringComparison.Ordinal) ? "true or false"
             : type.Contains("UInt64", StringComparison.Ordinal) || type.Contains("ulong", StringComparison.Ordinal) ? "a whole number from 0"
             : type.Contains("int", StringComparison.OrdinalIgnoreCase) ? "a whole number"
             : "a number such as 0.9";
-        return ApiProblem.Of(400, $"{name} '{m.Groups["value"].Value}': expected {expected}", name);
+        return ApiProblem.Of(400, $"{name} '{value}': expected {expected}", name);
     }
 }
