@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using LlmSizer.Fuzz.Targets;
+using LlmSizer.Tests.Support;
 using Xunit;
 
 namespace LlmSizer.Tests.Fuzz;
@@ -56,7 +56,7 @@ public sealed class FuzzCorpusTests
         var fuzzTarget = FuzzTargets.Find(target)!;
         byte[] input = File.ReadAllBytes(Path.Combine(RegressionFolder, target, file));
         WarmUp(fuzzTarget);
-        var (allocated, elapsed) = Measure(() => fuzzTarget.Run(input));
+        var (allocated, elapsed) = Cost.Of(() => fuzzTarget.Run(input));
         Assert.True(allocated <= MaxAllocatedBytes, $"{target}/{file} allocated {allocated:N0} bytes; the bound is {MaxAllocatedBytes:N0}");
         Assert.True(elapsed <= MaxTime, $"{target}/{file} took {elapsed.TotalMilliseconds:F0} ms; the bound is {MaxTime.TotalMilliseconds:F0} ms");
     }
@@ -66,15 +66,5 @@ public sealed class FuzzCorpusTests
     {
         foreach (var (_, bytes) in FuzzSeeds.For(target.Name, ConfigFixtures).Take(1))
             target.Run(bytes);
-    }
-
-    /// <summary>Bytes allocated on this thread (the library runs on the caller's thread) and the time taken by <paramref name="work"/>.</summary>
-    internal static (long AllocatedBytes, TimeSpan Elapsed) Measure(Action work)
-    {
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        var clock = Stopwatch.StartNew();
-        work();
-        clock.Stop();
-        return (GC.GetAllocatedBytesForCurrentThread() - before, clock.Elapsed);
     }
 }
