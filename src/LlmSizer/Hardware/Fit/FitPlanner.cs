@@ -430,7 +430,8 @@ public static class FitPlanner
         long onGpus = Math.Min(total, Math.Max(0, perGpuCapacity) * gpus);
         long offloaded = total - onGpus;
         var devices = Enumerable.Range(0, gpus)
-            .Select(d => new DeviceUsage(gpus == 1 ? "GPU" : $"GPU{d}", onGpus / gpus, device.UsableMemoryBytes, margin)).ToList();
+            // The remainder of the even split goes one byte each to the first GPUs, so the shares add up to what is on the GPUs.
+            .Select(d => new DeviceUsage(gpus == 1 ? "GPU" : $"GPU{d}", onGpus / gpus + (d < onGpus % gpus ? 1 : 0), device.UsableMemoryBytes, margin)).ToList();
         // Unified memory, as for llama.cpp: the CPU side has what the GPU side leaves, with the OS's share kept as its margin (a
         // capacity net of that share went negative when the GPU side took nearly all of a small Mac).
         var host = device.Kind == DeviceKind.UnifiedMemory

@@ -260,4 +260,15 @@ public class FitPlannerTests
         Assert.Equal("device count: expected 1 to 1,024 devices for one model, found 44,444,446", e.Message);
         Assert.Equal(FitVerdict.FitsOnDevice, FitPlanner.Plan(Llama8B, new InferenceOptions(), new FitOptions(DeviceCatalog.Resolve("l4*1024"))).Verdict);
     }
+
+    // Found by the property Fit_plans_place_every_estimated_byte_on_a_device (seed 8MY2G0jCPTY3): transformers split the bytes
+    // on the GPUs evenly with integer division, and four shares of 46,948,149,922 bytes lost 2.
+    [Fact]
+    public void Transformers_shares_on_several_gpus_add_up_to_the_estimate()
+    {
+        var plan = FitPlanner.Plan(ModelSource.Open("qwen2.5-0.5b"), new InferenceOptions { Engine = InferenceEngine.Transformers, ContextTokens = 19_749 },
+            new FitOptions(DeviceCatalog.Resolve("m3-max-128gb", 3), HostRamBytes: 64L << 30));
+        Assert.NotEqual(0, plan.Estimate.TotalBytes % 3); // a total that three GPUs cannot share evenly
+        Assert.Equal(plan.Estimate.TotalBytes, plan.Devices.Sum(d => d.UsedBytes));
+    }
 }
