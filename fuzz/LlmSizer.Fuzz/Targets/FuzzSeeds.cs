@@ -19,6 +19,7 @@ public static class FuzzSeeds
         "safetensors-index" => Indexes(),
         "config" => Configs(configFolder),
         "ollama-manifest" => [("manifest", Utf8(OllamaManifestJson))],
+        "hub-info" => [("model-info", Utf8(HubModelInfoJson))],
         "size" => Texts("7b\n24GB", "8x7b\n80GiB", "70b\n1.5TB", "llama-3.1-8b\n512MiB", "0.5B\n1000000"),
         "device" => Texts("h100x8\n256GB\nnvme4\nddr5-5600-2ch", "rtx-4090\n64GiB", "custom:mem=24GB,bw=1008GB/s,fp16=165TF\n32GB", "m3-max-128gb"),
         "device-file" => Texts(DeviceFileJson),
@@ -99,6 +100,13 @@ public static class FuzzSeeds
          "config":{"mediaType":"application/vnd.docker.container.image.v1+json","digest":"sha256:0000000000000000000000000000000000000000000000000000000000000000","size":487},
          "layers":[{"mediaType":"application/vnd.ollama.image.model","digest":"sha256:6a0746a1ec1aef3e7ec53868f220ff6e389f6f8ef87a01d77c96807de94ca2aa","size":4683073184},
                    {"mediaType":"application/vnd.ollama.image.template","digest":"sha256:1111111111111111111111111111111111111111111111111111111111111111","size":1482}]}
+        """;
+
+    // The fields the Hub's /api/models/ORG/NAME/revision/REV answer carries that the client reads, with some it ignores.
+    private const string HubModelInfoJson = """
+        {"_id":"66","id":"Qwen/Qwen2.5-0.5B","sha":"060db6499f32faf8b98477b0a26969ef7d8b9987","private":false,"gated":false,
+         "siblings":[{"rfilename":".gitattributes","size":1519},{"rfilename":"config.json","size":681},
+                     {"rfilename":"model.safetensors","size":988097824},{"rfilename":"tokenizer.json"}]}
         """;
 
     private const string DeviceFileJson = """

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using LlmSizer.Errors;
 using LlmSizer.Formats;
+using LlmSizer.Formats.HuggingFace;
 using LlmSizer.Formats.Local;
 using LlmSizer.Formats.Safetensors;
 using LlmSizer.Formats.Uploads;
@@ -27,6 +28,7 @@ public static class FuzzTargets
         new("safetensors-index", "model.safetensors.index.json", bytes => SafetensorsIndexReader.Parse(bytes, "model.safetensors.index.json")),
         new("config", "a Hugging Face config.json", bytes => ModelReports(Upload("config.json", bytes), "transformers")),
         new("ollama-manifest", "an Ollama manifest (JSON)", bytes => OllamaManifest.ModelDigestHex(bytes, "manifest")),
+        new("hub-info", "the Hugging Face Hub's model-info answer (JSON)", bytes => HubModelInfo.Parse(bytes, "org/model")),
         new("size", "lines: a model size (7b, 8x7b, 0.5B) or catalog id, a byte size (24GB)", Sizes),
         new("device", "lines: --device (h100x8, custom:mem=...), --ram, --storage, --cpu", Devices),
         new("device-file", "a --devices-file JSON document", bytes => DeviceDocumentReader.Read(Text(bytes), "devices.json")),

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using LlmSizer.Errors;
-using LlmSizer.Serialization;
 
 namespace LlmSizer.Formats.HuggingFace;
 
@@ -45,7 +43,7 @@ public sealed class HubClient : IDisposable
         {
             string path = $"api/models/{id.Owner}/{id.Name}/revision/{Uri.EscapeDataString(id.Revision)}?blobs=true";
             byte[] body = Get(id, path, $"revision {id.Revision}", range: null, maxBytes: 64L * 1024 * 1024);
-            var parsed = ParseInfo(id, body);
+            var parsed = HubModelInfo.Parse(body, id.ToString());
             cache.WriteInfo(id, parsed.Sha, body);
             cache.WriteRef(id, parsed.Sha);
             return new HubSnapshot(this, id, parsed.Sha, parsed.Files, fromCache: false, []);
@@ -58,32 +56,8 @@ public sealed class HubClient : IDisposable
 
     private HubSnapshot Snapshot(HubRepoId id, byte[] info, bool fromCache, IReadOnlyList<string> notes)
     {
-        var parsed = ParseInfo(id, info);
+        var parsed = HubModelInfo.Parse(info, id.ToString());
         return new HubSnapshot(this, id, parsed.Sha, parsed.Files, fromCache, notes);
-    }
-
-    private static (string Sha, IReadOnlyList<HubFile> Files) ParseInfo(HubRepoId id, byte[] body)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(body);
-            JsonStrings.RequireDecodable(doc.RootElement, id.ToString());
-            var root = doc.RootElement;
-            string sha = root.TryGetProperty("sha", out var s) && s.ValueKind == JsonValueKind.String && HubCache.IsCommitSha(s.GetString()!)
-                ? s.GetString()!
-                : throw new InputException(id.ToString(), "Hub answer", "expected a 40-hex-digit commit 'sha', found none");
-            var files = new List<HubFile>();
-            if (root.TryGetProperty("siblings", out var siblings) && siblings.ValueKind == JsonValueKind.Array)
-                foreach (var f in siblings.EnumerateArray())
-                    if (f.TryGetProperty("rfilename", out var name) && name.ValueKind == JsonValueKind.String)
-                        files.Add(new HubFile(name.GetString()!,
-                            f.TryGetProperty("size", out var size) && size.TryGetInt64(out long n) ? n : null));
-            return (sha, files);
-        }
-        catch (JsonException)
-        {
-            throw new InputException(id.ToString(), "Hub answer", "expected JSON model info, found something else");
-        }
     }
 
     /// <summary>GETs <paramref name="relativeUrl"/> (optionally a byte range), retrying transient failures; maps HTTP errors to clear messages.</summary>
