@@ -23,6 +23,12 @@ public sealed record FitOptions(DeviceSelection Devices, long? HostRamBytes = nu
     /// </summary>
     public const int MaxDevices = 1024;
 
+    /// <summary>
+    /// The most devices llama.cpp uses in one process: <c>llama_max_devices()</c> (16, the size of its tensor-split array;
+    /// ggml's CUDA backend has the same GGML_CUDA_MAX_DEVICES). RPC servers count among them.
+    /// </summary>
+    public const int LlamaCppMaxDevices = 16;
+
     /// <summary>Memory a unified-memory machine keeps for the operating system when weights are offloaded to its CPU side: 4 GiB (an assumption, stated in every such plan).</summary>
     public const long UnifiedOsReserveBytes = 4L << 30;
 }

@@ -129,6 +129,8 @@ public static class FitPlanner
     public static int? MinDevices(ModelSource source, InferenceOptions options, FitOptions fit, int limit = 64)
     {
         Validate(source, fit);
+        if (options.Engine == InferenceEngine.LlamaCpp)
+            limit = Math.Min(limit, FitOptions.LlamaCppMaxDevices);
         if (fit.Devices.Device.Kind == DeviceKind.Cpu)
             return Quick(source, options, fit) == FitVerdict.FitsOnDevice ? 1 : null;
         var placements = options.Engine == InferenceEngine.LlamaCpp ? new LlamaCppFit(source, options) : null;
@@ -266,6 +268,8 @@ public static class FitPlanner
     {
         var device = fit.Devices.Device;
         int gpus = fit.Devices.Count;
+        if (device.Kind != DeviceKind.Cpu && gpus > FitOptions.LlamaCppMaxDevices)
+            throw new UsageException($"llama.cpp uses at most {FitOptions.LlamaCppMaxDevices} devices in one process (llama_max_devices), found {gpus}; vLLM (--engine vllm) spans more");
         int all = placements.Layers + 1;
         var notes = new List<string>();
         long margin = fit.MarginBytes ?? FitOptions.DefaultMarginBytes;

@@ -258,7 +258,17 @@ public class FitPlannerTests
     {
         var e = Assert.Throws<UsageException>(() => FitPlanner.Plan(Llama8B, new InferenceOptions(), new FitOptions(DeviceCatalog.Resolve("l4*44444446"))));
         Assert.Equal("device count: expected 1 to 1,024 devices for one model, found 44,444,446", e.Message);
-        Assert.Equal(FitVerdict.FitsOnDevice, FitPlanner.Plan(Llama8B, new InferenceOptions(), new FitOptions(DeviceCatalog.Resolve("l4*1024"))).Verdict);
+        Assert.Equal(FitVerdict.FitsOnDevice, FitPlanner.Plan(Llama8B, new InferenceOptions { Engine = InferenceEngine.Transformers }, new FitOptions(DeviceCatalog.Resolve("l4*1024"))).Verdict);
+    }
+
+    // llama.cpp's llama_max_devices() is 16 (src/llama.cpp; the tensor-split array it sizes): a 17-GPU llama.cpp plan cannot run.
+    [Fact]
+    public void Llama_cpp_spans_at_most_sixteen_devices()
+    {
+        Assert.Equal(FitVerdict.FitsOnDevice, FitPlanner.Plan(Llama70B, new InferenceOptions(), new FitOptions(DeviceCatalog.Resolve("rtx-3060-12gb", 16))).Verdict);
+        var e = Assert.Throws<UsageException>(() => FitPlanner.Plan(Llama70B, new InferenceOptions(), new FitOptions(DeviceCatalog.Resolve("rtx-3060-12gb", 17))));
+        Assert.Equal("llama.cpp uses at most 16 devices in one process (llama_max_devices), found 17; vLLM (--engine vllm) spans more", e.Message);
+        Assert.Null(FitPlanner.MinDevices(ModelSource.Open("llama-3.1-405b"), new InferenceOptions { WeightsType = "F16" }, new FitOptions(DeviceCatalog.Resolve("rtx-3060-12gb"))));
     }
 
     // Found by the property Fit_plans_place_every_estimated_byte_on_a_device (seed 8MY2G0jCPTY3): transformers split the bytes
