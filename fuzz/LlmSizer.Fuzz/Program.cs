@@ -56,20 +56,20 @@ switch (args[0])
         if (Target(args[1]) is not { } target)
             return 2;
         int failures = 0;
+        var inputs = args[2..].Select(file => (File: file, Bytes: File.ReadAllBytes(file))).ToList();
         // A first pass compiles and loads what the target uses, so the figures below are each input's own cost.
-        foreach (string file in args[2..])
+        foreach (var (_, bytes) in inputs)
         {
             try
             {
-                target.Run(File.ReadAllBytes(file));
+                target.Run(bytes);
             }
             catch (Exception)
             {
             }
         }
-        foreach (string file in args[2..])
+        foreach (var (file, bytes) in inputs)
         {
-            byte[] bytes = File.ReadAllBytes(file);
             long before = GC.GetAllocatedBytesForCurrentThread();
             var clock = Stopwatch.StartNew();
             string outcome;
