@@ -18,8 +18,17 @@ public static class InferenceEstimator
     /// <summary>What llama.cpp users download most (Ollama's default tag quantization).</summary>
     public const string LlamaCppDefaultWeights = "Q4_K_M";
 
-    public static MemoryEstimate Estimate(ModelSource source, InferenceOptions options) =>
-        SizeLimit.Checked($"{source.Model.Id} on {options.Engine}", () => EstimateChecked(source, options));
+    public static MemoryEstimate Estimate(ModelSource source, InferenceOptions options)
+    {
+        try
+        {
+            return EstimateChecked(source, options);
+        }
+        catch (OverflowException)
+        {
+            throw SizeLimit.Exceeded($"{source.Model.Id} on {options.Engine}");
+        }
+    }
 
     private static MemoryEstimate EstimateChecked(ModelSource source, InferenceOptions options)
     {

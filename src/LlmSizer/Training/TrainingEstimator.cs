@@ -18,8 +18,17 @@ public static class TrainingEstimator
 {
     private const string ZeroSource = "Rajbhandari et al. 2020, ZeRO (arXiv 1910.02054) §5: stage 1 partitions optimizer states, 2 also gradients, 3 also parameters";
 
-    public static TrainingEstimate Estimate(ModelSpec spec, TrainingOptions options) =>
-        SizeLimit.Checked($"training {spec.Architecture}", () => EstimateChecked(spec, options));
+    public static TrainingEstimate Estimate(ModelSpec spec, TrainingOptions options)
+    {
+        try
+        {
+            return EstimateChecked(spec, options);
+        }
+        catch (OverflowException)
+        {
+            throw SizeLimit.Exceeded($"training {spec.Architecture}");
+        }
+    }
 
     private static TrainingEstimate EstimateChecked(ModelSpec spec, TrainingOptions options)
     {

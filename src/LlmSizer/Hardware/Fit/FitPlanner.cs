@@ -24,8 +24,17 @@ namespace LlmSizer.Hardware.Fit;
 public static class FitPlanner
 {
     /// <summary>The plan for <paramref name="source"/> run with <paramref name="options"/> on <paramref name="fit"/>'s hardware.</summary>
-    public static FitPlan Plan(ModelSource source, InferenceOptions options, FitOptions fit) =>
-        SizeLimit.Checked($"{source.Model.Id} on {fit.Devices}", () => PlanChecked(source, options, fit));
+    public static FitPlan Plan(ModelSource source, InferenceOptions options, FitOptions fit)
+    {
+        try
+        {
+            return PlanChecked(source, options, fit);
+        }
+        catch (OverflowException)
+        {
+            throw SizeLimit.Exceeded($"{source.Model.Id} on {fit.Devices}");
+        }
+    }
 
     private static FitPlan PlanChecked(ModelSource source, InferenceOptions options, FitOptions fit)
     {
